@@ -1,0 +1,55 @@
+# The README's two commands: `make run` and `make test`.
+# Each (re)builds .venv from requirements.lock when it is missing or stale.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-from-lock
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run worker test lint format lock messages bench browser clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py createcachetable
+	DEBUG=$${DEBUG:-true} exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: $(STAMP)
+	@test -n "$$CELERY_BROKER_URL$$REDIS_URL" || { echo "make worker: set CELERY_BROKER_URL or REDIS_URL (without them tasks run in-process)"; exit 2; }
+	DEBUG=$${DEBUG:-true} DJANGO_SETTINGS_MODULE=config.settings.local exec $(VENV)/bin/celery -A config worker --beat --loglevel=INFO
+
+# Debian's Chromium (and a CJK font for screenshots) for the browser tests.
+browser:
+	@dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
+test: $(STAMP) browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --embedded $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-pin requirements.lock after editing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+# Re-extract and compile the translation catalogues (needs GNU gettext).
+messages: $(STAMP)
+	cd haima && DEBUG=true ../$(PY) ../manage.py makemessages -l zh_Hans -d django --no-obsolete
+	cd haima && DEBUG=true ../$(PY) ../manage.py makemessages -l zh_Hans -d djangojs --no-obsolete
+	cd haima && DEBUG=true ../$(PY) ../manage.py compilemessages
+
+bench: $(STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:1],
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        *DjangoUserAdmin.fieldsets[2:],
+    )
+    list_display = ("username", "email", "phone", "is_active", "is_staff")
+    search_fields = ("username", "email", "phone")

@@ -1,0 +1,50 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .phones import validate_e164_phone
+
+
+class User(AbstractUser):
+    """A shop customer or staff member.
+
+    Username and email are unique regardless of case, enforced by the
+    database so that concurrent sign-ups cannot both win. Email and phone are
+    optional (SMS sign-up has no email) and stored as NULL when absent.
+    """
+
+    email = models.EmailField(_("email address"), blank=True, null=True)  # noqa: DJ001
+    phone = models.CharField(
+        _("phone number"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_e164_phone],
+        help_text=_("Mainland China mobile number in E.164, e.g. +8613800138000."),
+    )
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("A user with that username already exists."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("A user with that email already exists."),
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # Django's forms and managers give "" for a blank email; NULLs never
+        # collide in the unique constraints, "" would.
+        self.email = self.email or None
+        self.phone = self.phone or None
+        super().save(*args, **kwargs)

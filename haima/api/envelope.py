@@ -1,0 +1,60 @@
+"""The one JSON envelope of every API answer: ``{code, message, data}``."""
+
+from http import HTTPStatus
+from typing import Any, Generic, TypeVar
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+
+API_PREFIX = "/api/"
+
+T = TypeVar("T")
+
+STATUS_MESSAGES = {
+    HTTPStatus.OK: _("OK"),
+    HTTPStatus.CREATED: _("Created"),
+    HTTPStatus.BAD_REQUEST: _("The request is invalid."),
+    HTTPStatus.UNAUTHORIZED: _("Please sign in first."),
+    HTTPStatus.FORBIDDEN: _("You are not allowed to do this."),
+    HTTPStatus.NOT_FOUND: _("No such API endpoint."),
+    HTTPStatus.METHOD_NOT_ALLOWED: _("This method is not allowed here."),
+    HTTPStatus.TOO_MANY_REQUESTS: _("Too many requests; please try again later."),
+    HTTPStatus.INTERNAL_SERVER_ERROR: _("Something went wrong on our side."),
+}
+
+
+class Envelope(Schema, Generic[T]):
+    code: int
+    message: str
+    data: T
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def status_message(status: int) -> str:
+    try:
+        status = HTTPStatus(status)
+    except ValueError:
+        return str(status)
+    return str(STATUS_MESSAGES.get(status, status.phrase))
+
+
+def envelope(data: Any = None, *, status: int = HTTPStatus.OK, message=None) -> dict:
+    """Wrap ``data`` for return from an endpoint whose response is Envelope."""
+    return {
+        "code": int(status),
+        "message": str(message or status_message(status)),
+        "data": data,
+    }
+
+
+def envelope_response(status: int, message=None, data: Any = None) -> JsonResponse:
+    """Build a finished envelope response, for answers made outside endpoints."""
+    return JsonResponse(
+        envelope(data, status=status, message=message),
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )

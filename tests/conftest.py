@@ -1,0 +1,170 @@
+"""Fixtures on real parts: an SMTP server, a Celery worker, a browser."""
+
+import os
+import subprocess
+import sys
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+from tests.harness import OUTPUT_DIR
+from tests.helpers import free_port, wait_for
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd) on a free loopback port received."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.url = f"smtp://{self.host}:{self.port}"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def wait_for(self, count: int = 1, timeout: float = 20) -> list[EmailMessage]:
+        wait_for(lambda: len(self.messages) >= count, timeout, "mail to arrive")
+        with self.lock:
+            return list(self.messages)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, settings):
+    """Send this test's mail, in-process too, through the real SMTP server."""
+    smtp_server.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_server
+
+
+def service_environment(**overrides) -> dict[str, str]:
+    """The environment of a process that must share this run's services."""
+    env = dict(os.environ)
+    db = connection.settings_dict
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    )
+    env.update(overrides)
+    return env
+
+
+class Process:
+    """A child process whose output goes to a log file under the run's output."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]):
+        self.log_path = OUTPUT_DIR / f"{name}.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
+        self.popen = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def wait_for_output(self, text: str, timeout: float = 30) -> None:
+        def ready() -> bool:
+            if self.popen.poll() is not None:
+                raise RuntimeError(f"process ended early:\n{self.output()}")
+            return text in self.output()
+
+        wait_for(ready, timeout, repr(text))
+
+    def stop(self) -> None:
+        self.popen.terminate()
+        try:
+            self.popen.wait(10)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, smtp_server):
+    """A real Celery worker process on this run's Redis and test database.
+
+    Tests that use it need ``transactional_db``: the worker sees only what is
+    committed.
+    """
+    with django_db_blocker.unblock():
+        env = service_environment(EMAIL_URL=smtp_server.url)
+    worker = Process(
+        "celery-worker",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--loglevel=INFO", "--include=tests.worker_tasks", "--without-heartbeat",
+         "--without-gossip", "--without-mingle"],
+        env,
+    )  # fmt: skip
+    worker.wait_for_output(" ready.")
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that asks for Chinese, as most customers do."""
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1024, "height": 700}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request, page):
+    """Save the page as PNG under the run's output folder; return its path."""
+
+    def take(label: str = "") -> Path:
+        folder = OUTPUT_DIR / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{request.node.name}{'-' + label if label else ''}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take

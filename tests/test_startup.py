@@ -1,0 +1,75 @@
+"""Unsafe settings stop start-up with one line naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def manage_check(tmp_path, **variables) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DATA_DIR=str(tmp_path),
+        **variables,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def assert_refused_naming(result, variable: str) -> None:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_secret_key_is_refused_when_not_debugging(tmp_path):
+    assert_refused_naming(manage_check(tmp_path, DEBUG="false"), "SECRET_KEY")
+
+
+def test_debug_generates_and_keeps_a_development_key(tmp_path):
+    assert manage_check(tmp_path, DEBUG="true").returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert manage_check(tmp_path, DEBUG="true").returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+@pytest.mark.services
+def test_captcha_test_mode_is_refused_in_production(tmp_path):
+    result = manage_check(
+        tmp_path,
+        DEBUG="false",
+        SECRET_KEY="s" * 50,
+        CAPTCHA_TEST_MODE="true",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+    )
+    assert_refused_naming(result, "CAPTCHA_TEST_MODE")
+
+
+def test_captcha_test_mode_is_allowed_on_sqlite(tmp_path):
+    result = manage_check(
+        tmp_path, DEBUG="false", SECRET_KEY="s" * 50, CAPTCHA_TEST_MODE="true"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_with_its_secrets_starts(tmp_path):
+    result = manage_check(tmp_path, DEBUG="false", SECRET_KEY="s" * 50)
+    assert result.returncode == 0, result.stderr
