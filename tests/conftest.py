@@ -1,8 +1,5 @@
 """Fixtures on real parts: an SMTP server, a Celery worker, a browser."""
 
-import os
-import subprocess
-import sys
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -10,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
 
 from tests.harness import OUTPUT_DIR
 from tests.helpers import free_port, wait_for
+from tests.processes import service_environment, start_celery_worker
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -66,48 +62,6 @@ def mailbox(smtp_server, settings):
     return smtp_server
 
 
-def service_environment(**overrides) -> dict[str, str]:
-    """The environment of a process that must share this run's services."""
-    env = dict(os.environ)
-    db = connection.settings_dict
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    )
-    env.update(overrides)
-    return env
-
-
-class Process:
-    """A child process whose output goes to a log file under the run's output."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str]):
-        self.log_path = OUTPUT_DIR / f"{name}.log"
-        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
-        self.popen = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def output(self) -> str:
-        return self.log_path.read_text()
-
-    def wait_for_output(self, text: str, timeout: float = 30) -> None:
-        def ready() -> bool:
-            if self.popen.poll() is not None:
-                raise RuntimeError(f"process ended early:\n{self.output()}")
-            return text in self.output()
-
-        wait_for(ready, timeout, repr(text))
-
-    def stop(self) -> None:
-        self.popen.terminate()
-        try:
-            self.popen.wait(10)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait()
-        self.log.close()
-
-
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, smtp_server):
     """A real Celery worker process on this run's Redis and test database.
@@ -117,14 +71,7 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_server):
     """
     with django_db_blocker.unblock():
         env = service_environment(EMAIL_URL=smtp_server.url)
-    worker = Process(
-        "celery-worker",
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--loglevel=INFO", "--include=tests.worker_tasks", "--without-heartbeat",
-         "--without-gossip", "--without-mingle"],
-        env,
-    )  # fmt: skip
-    worker.wait_for_output(" ready.")
+    worker = start_celery_worker("celery-worker", env)
     yield worker
     worker.stop()
 
