@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APP_DIR = BASE_DIR / "haima"
@@ -52,11 +53,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "corsheaders",
     "captcha",
     "ninja",
     "haima.core",
     "haima.accounts",
+    "haima.captchas",
     "haima.shop",
 ]
 
@@ -95,6 +98,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the templates above (haima/templates) too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------
 
@@ -169,7 +175,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="haima")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "delete-expired-captchas": {
+        "task": "haima.captchas.tasks.delete_expired_captchas",
+        "schedule": 15 * 60,
+    },
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 
 # --- Mail -----------------------------------------------------------------
@@ -220,6 +231,22 @@ CSRF_FAILURE_VIEW = "haima.core.views.csrf_failure"
 
 CAPTCHA_TEST_MODE = False
 HAIMA_CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
+CAPTCHA_CHALLENGES = {
+    "letters": "haima.captchas.challenges.letters",
+    "math": "haima.captchas.challenges.arithmetic",
+}
+CAPTCHA_CHALLENGE = env.str("CAPTCHA_CHALLENGE", default="letters")
+if CAPTCHA_CHALLENGE not in CAPTCHA_CHALLENGES:
+    raise ImproperlyConfigured("CAPTCHA_CHALLENGE must be 'letters' or 'math'.")
+CAPTCHA_CHALLENGE_FUNCT = CAPTCHA_CHALLENGES[CAPTCHA_CHALLENGE]
+CAPTCHA_LENGTH = env.int("CAPTCHA_LENGTH", default=4)
+CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT_MINUTES", default=5)
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-30, 30)
+CAPTCHA_FOREGROUND_COLOR = "#1f6b41"
+CAPTCHA_BACKGROUND_COLOR = "#f4faf6"
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_dots")
 
 # --- Accounts and SMS -----------------------------------------------------
 

@@ -4,6 +4,7 @@ from django.middleware.csrf import get_token
 from ninja import NinjaAPI, Schema
 
 from haima.accounts.api import router as accounts_router
+from haima.captchas.api import router as captchas_router
 
 from .envelope import Envelope, envelope
 from .errors import install_error_handlers
@@ -31,3 +32,4 @@ def csrf(request):
 
 
 api.add_router("", accounts_router)
+api.add_router("", captchas_router)

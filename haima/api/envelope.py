@@ -30,6 +30,15 @@ class Envelope(Schema, Generic[T]):
     data: T
 
 
+class ErrorData(Schema):
+    reason: str | None = None
+    errors: dict[str, list[str]] | None = None
+    retry_after: int | None = None
+
+
+ErrorEnvelope = Envelope[ErrorData | None]
+
+
 def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 

@@ -1,0 +1,31 @@
+"""Captcha endpoints: a fresh captcha (also "refresh") and the pre-check."""
+
+from dataclasses import asdict
+
+from ninja import Router
+
+from haima.api.envelope import Envelope, ErrorEnvelope, envelope
+
+from .schemas import CaptchaCheckIn, CaptchaCheckOut, CaptchaOut
+from .services import captcha_check, captcha_issue
+
+router = Router(tags=["captcha"])
+
+
+@router.get("captcha", response=Envelope[CaptchaOut])
+def captcha_new(request):
+    """Issue a fresh captcha; ``image_url`` is relative to the site root."""
+    return envelope(asdict(captcha_issue()))
+
+
+@router.post(
+    "captcha/check", response={200: Envelope[CaptchaCheckOut], 400: ErrorEnvelope}
+)
+def captcha_check_answer(request, payload: CaptchaCheckIn):
+    """Pre-check an answer for the page's hint.
+
+    A right answer leaves the captcha live for the one protected action that
+    follows; a wrong answer spends it (400).
+    """
+    captcha_check(key=payload.key, answer=payload.answer)
+    return envelope({"valid": True})
