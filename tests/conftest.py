@@ -1,16 +1,20 @@
 """Fixtures on real parts: an SMTP server, a Celery worker, a browser."""
 
 import threading
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from captcha.models import CaptchaStore
 from django.test import Client
+from django.utils import timezone
 
+from haima.captchas.services import captcha_issue
 from tests.harness import OUTPUT_DIR
-from tests.helpers import free_port, wait_for
+from tests.helpers import STRONG_PASSWORD, free_port, wait_for
 from tests.processes import service_environment, start_celery_worker
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,14 +29,19 @@ class Mailbox:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.url = f"smtp://{self.host}:{self.port}"
+        # While true, every message is refused with a temporary error.
+        self.refusing = False
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refusing:
+            return "451 4.3.0 Mail server temporarily unavailable"
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def clear(self) -> None:
+        self.refusing = False
         with self.lock:
             self.messages.clear()
 
@@ -134,3 +143,63 @@ class ApiClient(Client):
     def post_json(self, path: str, data=None, **extra):
         extra.setdefault("HTTP_X_CSRFTOKEN", self.csrf_token())
         return self.post(path, data or {}, content_type="application/json", **extra)
+
+
+class Captchas:
+    """Issue captchas and read their answers, as only the server can."""
+
+    def issue(self) -> str:
+        return captcha_issue().key
+
+    def answer(self, key: str) -> str:
+        return CaptchaStore.objects.get(hashkey=key).response
+
+    def solved(self) -> tuple[str, str]:
+        key = self.issue()
+        return key, self.answer(key)
+
+    def is_live(self, key: str) -> bool:
+        return CaptchaStore.objects.filter(hashkey=key).exists()
+
+    def expire(self, key: str) -> None:
+        CaptchaStore.objects.filter(hashkey=key).update(
+            expiration=timezone.now() - timedelta(seconds=1)
+        )
+
+
+@pytest.fixture
+def captchas(db):
+    return Captchas()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches(django_db_blocker):
+    """Start every test with no counters, codes or sessions left in a cache."""
+    from django.core.cache import caches
+
+    with django_db_blocker.unblock():
+        for cache in caches.all(initialized_only=False):
+            if hasattr(cache, "delete_pattern"):  # django-redis: this run's keys only
+                cache.delete_pattern("*")
+            else:
+                cache.clear()
+
+
+@pytest.fixture
+def registration(captchas):
+    """A valid registration body; override fields per test."""
+
+    def make(**overrides) -> dict:
+        key, answer = captchas.solved()
+        return {
+            "username": "xiaoming",
+            "email": "ming@example.cn",
+            "password": STRONG_PASSWORD,
+            "password_confirm": STRONG_PASSWORD,
+            "agree": True,
+            "captcha_key": key,
+            "captcha_answer": answer,
+            **overrides,
+        }
+
+    return make

@@ -1,5 +1,6 @@
 """Small helpers shared by tests and fixtures."""
 
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -17,3 +18,11 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"gave up waiting {timeout}s for {what}")
         time.sleep(0.05)
+
+
+STRONG_PASSWORD = "fresh-Mango-42"
+
+
+def activation_link(text: str) -> str:
+    """The activation link in an email's text."""
+    return re.search(r"https?://\S+/user/active/\S+", text).group(0)

@@ -66,3 +66,30 @@ def start_celery_worker(name: str, env: dict[str, str]) -> Process:
     )  # fmt: skip
     worker.wait_for_output(" ready.")
     return worker
+
+
+class WebServer(Process):
+    """gunicorn serving config.wsgi on a free loopback port."""
+
+    def __init__(self, name: str, env: dict[str, str], workers: int = 1):
+        from tests.helpers import free_port
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__(
+            name,
+            [sys.executable, "-m", "gunicorn", "config.wsgi",
+             f"--bind=127.0.0.1:{self.port}", f"--workers={workers}",
+             "--access-logfile=-"],
+            env,
+        )  # fmt: skip
+        self.wait_for_output("Booting worker")
+
+    def session(self):
+        """A requests session holding this server's CSRF token."""
+        import requests
+
+        session = requests.Session()
+        token = session.get(f"{self.url}/api/v1/csrf").json()["data"]["csrf_token"]
+        session.headers.update({"X-CSRFToken": token, "Referer": self.url})
+        return session

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "haima.core",
     "haima.accounts",
     "haima.captchas",
+    "haima.mail",
     "haima.shop",
 ]
 
@@ -172,13 +173,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # Publishing gives up fast when the broker is down: the request must not
+    # hang, and the outbox keeps what was not published.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 2,
+}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="haima")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "delete-expired-captchas": {
         "task": "haima.captchas.tasks.delete_expired_captchas",
         "schedule": 15 * 60,
+    },
+    "resend-pending-emails": {
+        "task": "haima.mail.tasks.resend_pending_emails",
+        "schedule": 5 * 60,
     },
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -199,6 +213,7 @@ LOGIN_URL = "/user/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_HASHERS = [
+    "haima.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
@@ -260,6 +275,14 @@ ALIYUN_ACCESS_KEY_SECRET = env.str("ALIYUN_ACCESS_KEY_SECRET", default="")
 ALIYUN_SMS_SIGN_NAME = env.str("ALIYUN_SMS_SIGN_NAME", default="")
 ALIYUN_SMS_TEMPLATE_CODE = env.str("ALIYUN_SMS_TEMPLATE_CODE", default="")
 ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.com")
+
+# Limits as "<count>/<period>" (haima.core.ratelimit), counted in Redis.
+RATE_LIMITS = {
+    "activation_resend_email": env.str("RATE_ACTIVATION_RESEND_EMAIL", default="3/h"),
+    "activation_resend_ip": env.str("RATE_ACTIVATION_RESEND_IP", default="20/h"),
+}
+# Proxies in front that append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation -------------------------------------------------
 

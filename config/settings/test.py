@@ -11,3 +11,6 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=No
 
 # Hashing speed is measured in bench/, not paid on every test user.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# aiosmtpd, the tests' SMTP server, logs every SMTP command at INFO.
+LOGGING["loggers"] = {"mail.log": {"level": "WARNING"}}  # noqa: F405

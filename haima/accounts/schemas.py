@@ -14,5 +14,25 @@ class UserOut(Schema):
     date_joined: datetime
 
 
-class UserEnvelopeData(Schema):
+class UserData(Schema):
     user: UserOut
+
+
+# Fields default to empty so a missing one is reported by the form's rules,
+# under the contract's field names, like on the page.
+class RegisterIn(Schema):
+    username: str = ""
+    email: str = ""
+    password: str = ""
+    password_confirm: str = ""
+    agree: bool = False
+    captcha_key: str = ""
+    captcha_answer: str = ""
+
+
+class TokenIn(Schema):
+    token: str
+
+
+class EmailIn(Schema):
+    email: str = ""

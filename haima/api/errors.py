@@ -36,7 +36,10 @@ def _validation_failed(exc: ValidationError) -> ValidationFailed:
 
 
 def _application_error(request, exc: ApplicationError):
-    return envelope_response(exc.status, exc.message, exc.data or None)
+    response = envelope_response(exc.status, exc.message, exc.data or None)
+    for header, value in exc.headers.items():
+        response[header] = value
+    return response
 
 
 def _http_error(request, exc: HttpError):

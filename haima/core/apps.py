@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from . import dispatch  # noqa: F401 (connects its request signals)
         from .startup import check_startup_settings
 
         check_startup_settings(settings)

@@ -8,13 +8,13 @@ haima.api turns them into the envelope; pages turn them into form errors.
 from http import HTTPStatus
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationError(Exception):
     status = HTTPStatus.BAD_REQUEST
     default_message = _("The request is invalid.")
+    headers: dict[str, str] = {}
 
     def __init__(self, message=None, *, reason: str | None = None, **data):
         self.message = message or self.default_message
@@ -32,14 +32,26 @@ class ValidationFailed(ApplicationError):
         self.errors = errors
 
     @classmethod
-    def from_django(cls, error: DjangoValidationError) -> "ValidationFailed":
-        if hasattr(error, "error_dict"):
-            return cls(
-                {field: list(msgs) for field, msgs in error.message_dict.items()}
-            )
-        return cls({NON_FIELD_ERRORS: list(error.messages)})
+    def from_form(cls, form) -> "ValidationFailed":
+        return cls(
+            {field: [str(m) for m in msgs] for field, msgs in form.errors.items()}
+        )
+
+    @classmethod
+    def single(cls, message, field: str = NON_FIELD_ERRORS) -> "ValidationFailed":
+        return cls({field: [str(message)]})
 
 
 class NotAuthenticated(ApplicationError):
     status = HTTPStatus.UNAUTHORIZED
     default_message = _("Please sign in first.")
+
+
+class RateLimited(ApplicationError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    default_message = _("Too many attempts; please try again later.")
+
+    def __init__(self, retry_after: int, message=None):
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}

@@ -1,0 +1,1 @@
+"""Account use cases, one module per flow; pages, API and tasks call these."""

@@ -1,0 +1,56 @@
+"""Activation by the emailed link, and asking for a new link."""
+
+from django.utils.translation import gettext_lazy as _
+
+from haima.core.exceptions import ApplicationError
+from haima.core.ratelimit import ratelimit_hit
+
+from ..emails import activation_email_queue
+from ..models import User
+from ..tokens import ActivationTokenError, activation_token_user
+
+MESSAGES = {
+    "expired": _("The activation link has expired; ask for a new one."),
+    "invalid": _("The activation link is invalid or has already been used."),
+}
+RESEND_SENT = _(
+    "If that address belongs to an account waiting for activation, "
+    "a new link is on its way."
+)
+
+
+class ActivationFailed(ApplicationError):
+    def __init__(self, reason: str):
+        super().__init__(MESSAGES[reason], reason=reason)
+        self.reason = reason
+
+
+def activation_user(*, token: str) -> User:
+    """Return the account a link would activate, without spending the link."""
+    try:
+        return activation_token_user(token)
+    except ActivationTokenError as error:
+        raise ActivationFailed(error.reason) from None
+
+
+def user_activate(*, token: str) -> User:
+    """Activate the account; the link then stops working."""
+    user = activation_user(token=token)
+    # Conditional update: of two concurrent clicks only one activates.
+    if not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True):
+        raise ActivationFailed("invalid")
+    user.is_active = True
+    return user
+
+
+def activation_resend(*, email: str, ip: str) -> None:
+    """Queue a new link if ``email`` belongs to an inactive account.
+
+    Says nothing either way, so it cannot tell who is registered; limited per
+    address and per IP whether or not the address exists.
+    """
+    ratelimit_hit("activation_resend_ip", ip)
+    ratelimit_hit("activation_resend_email", email.strip().lower())
+    user = User.objects.filter(email__iexact=email.strip(), is_active=False).first()
+    if user is not None:
+        activation_email_queue(user=user)

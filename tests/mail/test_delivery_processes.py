@@ -1,0 +1,92 @@
+"""Delivery across real processes: web, broker, Celery worker, SMTP."""
+
+import time
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.utils import timezone
+
+from haima.mail.models import OutboundEmail
+from haima.mail.tasks import resend_pending_emails
+from tests.helpers import STRONG_PASSWORD
+from tests.processes import WebServer, service_environment
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def body(captchas, name: str) -> dict:
+    key, answer = captchas.solved()
+    return {
+        "username": name,
+        "email": f"{name}@example.cn",
+        "password": STRONG_PASSWORD,
+        "password_confirm": STRONG_PASSWORD,
+        "agree": True,
+        "captcha_key": key,
+        "captcha_answer": answer,
+    }
+
+
+def test_the_worker_sends_the_activation_email(
+    api_client, captchas, celery_worker, smtp_server
+):
+    smtp_server.clear()
+    response = api_client.post_json("/api/v1/register", body(captchas, "worker1"))
+    assert response.status_code == HTTPStatus.CREATED
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "worker1@example.cn"
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+
+
+def test_smtp_down_while_registering_then_back(
+    api_client, captchas, celery_worker, smtp_server
+):
+    smtp_server.clear()
+    smtp_server.refusing = True
+    response = api_client.post_json("/api/v1/register", body(captchas, "worker2"))
+    assert response.status_code == HTTPStatus.CREATED
+
+    def failed_once() -> bool:
+        return OutboundEmail.objects.filter(attempts__gte=1).exists()
+
+    deadline = time.monotonic() + 20
+    while not failed_once():
+        assert time.monotonic() < deadline, celery_worker.output()[-2000:]
+        time.sleep(0.1)
+    email = OutboundEmail.objects.get()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert "temporarily unavailable" in email.last_error
+
+    smtp_server.refusing = False  # the task's retry (backoff ≤ 5 s) now succeeds
+    [message] = smtp_server.wait_for(1, timeout=30)
+    assert message["To"] == "worker2@example.cn"
+    time.sleep(1)
+    assert len(smtp_server.messages) == 1
+
+
+def test_broker_down_keeps_the_email_for_the_periodic_resend(
+    captchas, celery_worker, smtp_server, django_db_blocker
+):
+    smtp_server.clear()
+    env = service_environment(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+    server = WebServer("web-broker-down", env)
+    try:
+        started = time.monotonic()
+        response = server.session().post(
+            f"{server.url}/api/v1/register", json=body(captchas, "nobroker")
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        server.stop()
+    assert response.status_code == HTTPStatus.CREATED, response.text
+    assert elapsed < 5
+    assert "left for the periodic re-send" in server.output()
+    email = OutboundEmail.objects.get()
+    assert email.status == OutboundEmail.Status.PENDING
+
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=3))
+    resend_pending_emails.delay()  # as beat does, through the (working) broker
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "nobroker@example.cn"
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
