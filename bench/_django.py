@@ -1,4 +1,4 @@
-"""Start Django for a benchmark: the environment's services, else embedded."""
+"""Start Django for a benchmark: on given services, else embedded."""
 
 import os
 import sys
@@ -6,16 +6,23 @@ import tempfile
 from pathlib import Path
 
 
-def setup() -> None:
+def setup(services: dict[str, str] | None = None) -> dict[str, str]:
+    """Set up Django here and migrate; return the environment that child
+    processes (gunicorn) need to share this database and Redis."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 30)
-    os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="haima-bench-"))
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    env = {
+        **(services or {}),
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 30,
+        "DATA_DIR": tempfile.mkdtemp(prefix="haima-bench-"),
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    return env

@@ -65,12 +65,12 @@ def start(command: list[str], env: dict[str, str], log: str) -> subprocess.Popen
 
 
 def gunicorn(
-    env: dict[str, str], workers: int, log: str
+    env: dict[str, str], workers: int, log: str, threads: int = 1
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = start(
         [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}",
-         f"--workers={workers}", "--log-level=warning"],
+         f"--workers={workers}", f"--threads={threads}", "--log-level=warning"],
         env,
         log,
     )  # fmt: skip

@@ -8,37 +8,18 @@ to that server. Prints p50/p95 of ours, the baseline, and their ratio.
 
 import os
 import statistics
-import sys
-import tempfile
 import time
 
 import requests
+from _django import setup
 from _services import SlowSmtp, fresh_services, gunicorn, stop
 
 REGISTRATIONS = 40
 SMTP_DELAY = 5.0
 
-services = fresh_services("haima_bench_registration")
-os.environ.update(services)
-env = {
-    **services,
-    "DJANGO_SETTINGS_MODULE": "config.settings.local",
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 30,
-    "DATA_DIR": tempfile.mkdtemp(prefix="haima-bench-"),
-    "LOG_LEVEL": "WARNING",
-}
-os.environ.update(env)
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import django  # noqa: E402
-
-django.setup()
+env = setup(fresh_services("haima_bench_registration"))
 from captcha.models import CaptchaStore  # noqa: E402
 from django.core.mail import send_mail  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-call_command("migrate", verbosity=0)
 
 with SlowSmtp(SMTP_DELAY) as smtp:
     env["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp.port}"

@@ -209,12 +209,17 @@ EMAIL_TIMEOUT = 10
 # --- Auth -----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["haima.accounts.backends.UsernameOrEmailBackend"]
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# "Remember me" keeps the session this long; otherwise it ends with the browser.
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 LOGIN_URL = "/user/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Argon2 hashes made with other parameters verify too (they carry their
+# parameters) and are re-hashed at login; so are PBKDF2 ones.
 PASSWORD_HASHERS = [
     "haima.accounts.hashers.Argon2idHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -280,6 +285,14 @@ ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.
 RATE_LIMITS = {
     "activation_resend_email": env.str("RATE_ACTIVATION_RESEND_EMAIL", default="3/h"),
     "activation_resend_ip": env.str("RATE_ACTIVATION_RESEND_IP", default="20/h"),
+    "password_reset_email": env.str("RATE_PASSWORD_RESET_EMAIL", default="3/h"),
+    "password_reset_ip": env.str("RATE_PASSWORD_RESET_IP", default="20/h"),
+    # Login: failures lock an account or an IP out (429) for the window...
+    "login_account": env.str("RATE_LOGIN_ACCOUNT", default="10/15m"),
+    "login_ip": env.str("RATE_LOGIN_IP", default="50/15m"),
+    # ...and consecutive failures require a captcha until a success.
+    "login_captcha_account": env.str("RATE_LOGIN_CAPTCHA_ACCOUNT", default="3/1d"),
+    "login_captcha_ip": env.str("RATE_LOGIN_CAPTCHA_IP", default="3/1d"),
 }
 # Proxies in front that append to X-Forwarded-For (0: use the peer address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

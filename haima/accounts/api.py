@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.security import SessionAuth
 
@@ -9,9 +10,25 @@ from haima.api.envelope import Envelope, ErrorEnvelope, envelope
 from haima.core.client_ip import client_ip
 from haima.core.exceptions import ValidationFailed
 
-from .forms import EmailForm, RegistrationForm
-from .schemas import EmailIn, RegisterIn, TokenIn, UserData
+from .forms import EmailForm, LoginForm, RegistrationForm
+from .remember import remember_username
+from .schemas import (
+    EmailIn,
+    LoginIn,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    RegisterIn,
+    TokenIn,
+    UserData,
+)
 from .services.activation import RESEND_SENT, activation_resend, user_activate
+from .services.login import user_login, user_logout
+from .services.password import (
+    RESET_SENT,
+    password_change,
+    password_reset_confirm,
+    password_reset_request,
+)
 from .services.registration import user_register
 
 # ApiCsrfViewMiddleware has already checked CSRF for every API call.
@@ -21,7 +38,7 @@ router = Router(tags=["accounts"])
 ERRORS = {400: ErrorEnvelope, 429: ErrorEnvelope}
 
 
-def _valid(form):
+def _valid(form) -> dict:
     if not form.is_valid():
         raise ValidationFailed.from_form(form)
     return form.cleaned_data
@@ -38,10 +55,11 @@ def me(request):
 @router.post("register", response={201: Envelope[UserData], **ERRORS})
 def register(request, payload: RegisterIn):
     """Create an inactive account and queue its activation email."""
+    fields = payload.dict(exclude={"captcha_key", "captcha_answer"})
     data = _valid(
         RegistrationForm(
             {
-                **payload.dict(exclude={"captcha_key", "captcha_answer"}),
+                **fields,
                 "captcha_0": payload.captcha_key,
                 "captcha_1": payload.captcha_answer,
             }
@@ -71,3 +89,71 @@ def resend_activation(request, payload: EmailIn):
     data = _valid(EmailForm({"email": payload.email}))
     activation_resend(email=data["email"], ip=client_ip(request))
     return envelope(None, message=RESEND_SENT)
+
+
+@router.post(
+    "login",
+    response={
+        200: Envelope[UserData],
+        401: ErrorEnvelope,
+        403: ErrorEnvelope,
+        **ERRORS,
+    },
+)
+def login(request, response: HttpResponse, payload: LoginIn):
+    """Sign in with username or email.
+
+    401 for a wrong login or password alike; 403 ``inactive`` only after the
+    right password; 400 ``captcha_required`` after 3 failures in a row for
+    the account or the IP; 429 after 10 failures for the account in 15
+    minutes or 50 from the IP. The session key and CSRF token rotate: fetch
+    ``csrf`` again.
+    """
+    data = _valid(LoginForm(payload.dict(include={"login", "password", "remember"})))
+    user = user_login(
+        request=request,
+        login_name=data["login"],
+        password=data["password"],
+        remember=data["remember"],
+        captcha_key=payload.captcha_key,
+        captcha_answer=payload.captcha_answer,
+    )
+    remember_username(response, data["login"] if data["remember"] else None)
+    return envelope({"user": user})
+
+
+@router.post("logout", response=Envelope[None])
+def logout(request):
+    user_logout(request=request)
+    return envelope(None)
+
+
+@router.post("password/reset", response={200: Envelope[None], **ERRORS})
+def password_reset(request, payload: EmailIn):
+    """Email a reset link; the same answer whether or not the address exists."""
+    data = _valid(EmailForm({"email": payload.email}))
+    password_reset_request(email=data["email"], ip=client_ip(request))
+    return envelope(None, message=RESET_SENT)
+
+
+@router.post("password/reset/confirm", response={200: Envelope[UserData], **ERRORS})
+def password_reset_set(request, payload: PasswordResetConfirmIn):
+    """Set a new password with an emailed token; other sessions end."""
+    user = password_reset_confirm(token=payload.token, password=payload.password)
+    return envelope({"user": user})
+
+
+@router.post(
+    "password/change",
+    response={200: Envelope[None], 401: ErrorEnvelope, **ERRORS},
+    auth=session_auth,
+)
+def password_change_set(request, payload: PasswordChangeIn):
+    """Change the password; this session stays, the others end."""
+    password_change(
+        request=request,
+        user=request.auth,
+        old_password=payload.old_password,
+        password=payload.password,
+    )
+    return envelope(None)

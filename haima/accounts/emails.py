@@ -10,7 +10,7 @@ from django.utils.timesince import timeuntil
 from haima.mail.services import email_queue
 
 from .models import User
-from .tokens import activation_token_make
+from .tokens import activation_token_make, password_reset_token_make
 
 
 def _duration(seconds: int) -> str:
@@ -19,15 +19,36 @@ def _duration(seconds: int) -> str:
     return timeuntil(now + timedelta(seconds=seconds), now)
 
 
-def activation_email_queue(*, user: User) -> None:
-    token = activation_token_make(user)
-    path = reverse("accounts:activate", kwargs={"token": token})
+def _queue_link_email(
+    *, user: User, template: str, url_name: str, token: str, max_age: int
+):
+    path = reverse(url_name, kwargs={"token": token})
     email_queue(
         to=user.email,
-        template="activation",
+        template=template,
         context={
             "user": user,
             "link": f"{settings.SITE_URL}{path}",
-            "valid_for": _duration(settings.ACTIVATION_MAX_AGE),
+            "valid_for": _duration(max_age),
         },
+    )
+
+
+def activation_email_queue(*, user: User) -> None:
+    _queue_link_email(
+        user=user,
+        template="activation",
+        url_name="accounts:activate",
+        token=activation_token_make(user),
+        max_age=settings.ACTIVATION_MAX_AGE,
+    )
+
+
+def password_reset_email_queue(*, user: User) -> None:
+    _queue_link_email(
+        user=user,
+        template="password_reset",
+        url_name="accounts:password_reset_confirm",
+        token=password_reset_token_make(user),
+        max_age=settings.PASSWORD_RESET_TIMEOUT,
     )

@@ -12,12 +12,14 @@ from .models import User
 from .services.registration import EMAIL_TAKEN, USERNAME_TAKEN
 from .usernames import MAX_LENGTH, normalize_username, validate_username
 
+PASSWORDS_DIFFER = _("The two passwords differ.")
 
-class RegistrationForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=MAX_LENGTH)
-    email = forms.EmailField(label=_("Email"), max_length=254)
+
+class NewPasswordForm(forms.Form):
+    """A new password typed twice; the rules are checked by the service."""
+
     password = forms.CharField(
-        label=_("Password"),
+        label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -26,11 +28,31 @@ class RegistrationForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
+        if password and confirm and password != confirm:
+            self.add_error("password_confirm", PASSWORDS_DIFFER)
+        return cleaned
+
+
+class RegistrationForm(NewPasswordForm):
+    username = forms.CharField(label=_("Username"), max_length=MAX_LENGTH)
+    email = forms.EmailField(label=_("Email"), max_length=254)
     agree = forms.BooleanField(
         label=_("I agree to the Haima Fresh user agreement"),
         error_messages={"required": _("Please tick to agree to the user agreement.")},
     )
     captcha = CaptchaField(label=_("Captcha"))
+
+    field_order = [
+        "username", "email", "password", "password_confirm", "agree", "captcha"
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")
 
     def clean_username(self) -> str:
         username = normalize_username(self.cleaned_data["username"])
@@ -48,9 +70,7 @@ class RegistrationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         password = cleaned.get("password")
-        if password and password != cleaned.get("password_confirm"):
-            self.add_error("password_confirm", _("The two passwords differ."))
-        elif password:
+        if password and "password_confirm" not in self.errors:
             candidate = User(
                 username=cleaned.get("username", ""), email=cleaned.get("email", "")
             )
@@ -63,3 +83,22 @@ class RegistrationForm(forms.Form):
 
 class EmailForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(label=_("Username or email"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    remember = forms.BooleanField(label=_("Remember my username"), required=False)
+
+
+class PasswordChangeForm(NewPasswordForm):
+    old_password = forms.CharField(
+        label=_("Old password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "password", "password_confirm"]

@@ -1,4 +1,8 @@
-"""API shapes of accounts (CONTRACT §3)."""
+"""API shapes of accounts (CONTRACT §3).
+
+Input fields default to empty so that a missing one is reported by the
+form's or service's rules, under the contract's field names, like on pages.
+"""
 
 from datetime import datetime
 
@@ -18,8 +22,6 @@ class UserData(Schema):
     user: UserOut
 
 
-# Fields default to empty so a missing one is reported by the form's rules,
-# under the contract's field names, like on the page.
 class RegisterIn(Schema):
     username: str = ""
     email: str = ""
@@ -36,3 +38,21 @@ class TokenIn(Schema):
 
 class EmailIn(Schema):
     email: str = ""
+
+
+class LoginIn(Schema):
+    login: str = ""
+    password: str = ""
+    remember: bool = False
+    captcha_key: str = ""
+    captcha_answer: str = ""
+
+
+class PasswordResetConfirmIn(Schema):
+    token: str
+    password: str = ""
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = ""
+    password: str = ""

@@ -1,20 +1,28 @@
-"""Activation tokens: signed, expiring after ACTIVATION_MAX_AGE, single use.
+"""Tokens in emailed links: activation and password reset.
 
-The token signs the user's id and a fingerprint of the state it may change
-(active flag, email). Activating flips the flag, so the same link then fails
-as ``invalid``; so does a link sent to an email address since replaced.
+Activation tokens are signed (Django's signing, their own salt) and expire
+after ACTIVATION_MAX_AGE. They sign the user's id and a fingerprint of the
+state they change (active flag, email), so a used link, or one sent to an
+address since replaced, fails as ``invalid``.
+
+Password-reset tokens are Django's PasswordResetTokenGenerator's, which mixes
+the password hash and last login into the hash: the link dies once used.
+The user id travels with it as ``<uidb64>.<token>``, one string for the API.
 """
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from .models import User
 
-SALT = "haima.accounts.activation"
+ACTIVATION_SALT = "haima.accounts.activation"
 
 
-class ActivationTokenError(Exception):
+class TokenError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason  # "expired" or "invalid"
@@ -22,24 +30,44 @@ class ActivationTokenError(Exception):
 
 def _fingerprint(user: User) -> str:
     state = f"{user.pk}:{user.is_active}:{user.email}"
-    return salted_hmac(SALT, state, algorithm="sha256").hexdigest()[:20]
+    return salted_hmac(ACTIVATION_SALT, state, algorithm="sha256").hexdigest()[:20]
 
 
 def activation_token_make(user: User) -> str:
-    return signing.dumps({"u": user.pk, "f": _fingerprint(user)}, salt=SALT)
+    return signing.dumps({"u": user.pk, "f": _fingerprint(user)}, salt=ACTIVATION_SALT)
 
 
 def activation_token_user(token: str) -> User:
-    """Return the inactive user the token is for, or raise ActivationTokenError."""
+    """Return the user the token is for, or raise TokenError."""
     try:
-        payload = signing.loads(token, salt=SALT, max_age=settings.ACTIVATION_MAX_AGE)
+        payload = signing.loads(
+            token, salt=ACTIVATION_SALT, max_age=settings.ACTIVATION_MAX_AGE
+        )
     except signing.SignatureExpired:
-        raise ActivationTokenError("expired") from None
+        raise TokenError("expired") from None
     except signing.BadSignature:
-        raise ActivationTokenError("invalid") from None
+        raise TokenError("invalid") from None
     user = User.objects.filter(pk=payload.get("u")).first()
     if user is None or not constant_time_compare(
         _fingerprint(user), str(payload.get("f"))
     ):
-        raise ActivationTokenError("invalid")
+        raise TokenError("invalid")
+    return user
+
+
+def password_reset_token_make(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"{uid}.{default_token_generator.make_token(user)}"
+
+
+def password_reset_token_user(token: str) -> User:
+    """Return the active user the token is for, or raise TokenError."""
+    uid, _, user_token = token.partition(".")
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError):
+        raise TokenError("invalid") from None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, user_token):
+        raise TokenError("invalid")
     return user

@@ -10,5 +10,13 @@ urlpatterns = [
     # The emailed link, with or without the trailing slash (CONTRACT §2).
     re_path(r"^active/(?P<token>[^/]+)/?$", views.activate, name="activate"),
     path("activation/resend/", views.activation_resend_page, name="activation_resend"),
+    path("login/", views.login_page, name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    path("password/reset/", views.password_reset_page, name="password_reset"),
+    path(
+        "password/reset/<str:token>/",
+        views.password_reset_confirm_page,
+        name="password_reset_confirm",
+    ),
+    path("password/change/", views.password_change_page, name="password_change"),
 ]

@@ -2,14 +2,26 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from haima.captchas.fields import CaptchaWidget
 from haima.core.client_ip import client_ip
 from haima.core.exceptions import ApplicationError, ValidationFailed
 
-from .forms import EmailForm, RegistrationForm
+from .forms import (
+    EmailForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    RegistrationForm,
+)
+from .remember import remember_username, remembered_username
 from .services.activation import (
     RESEND_SENT,
     ActivationFailed,
@@ -17,18 +29,32 @@ from .services.activation import (
     activation_user,
     user_activate,
 )
+from .services.login import AccountInactive, login_captcha_required, user_login
+from .services.password import (
+    RESET_SENT,
+    ResetLinkInvalid,
+    password_change,
+    password_reset_confirm,
+    password_reset_request,
+    password_reset_user,
+)
 from .services.registration import user_register
 
 
-def _show_errors(form, error: ValidationFailed) -> None:
-    for field, field_messages in error.errors.items():
+def _bound(form_class, request, **kwargs):
+    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+
+
+def _show_errors(form, error: ApplicationError) -> None:
+    errors = getattr(error, "errors", None) or {None: [error.message]}
+    for field, field_messages in errors.items():
         for message in field_messages:
             form.add_error(field if field in form.fields else None, message)
 
 
 @require_http_methods(["GET", "POST"])
 def register(request):
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    form = _bound(RegistrationForm, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -71,15 +97,140 @@ def activate(request, token: str):
     return render(request, "accounts/activate.html", {"account": account})
 
 
-@require_http_methods(["GET", "POST"])
-def activation_resend_page(request):
-    form = EmailForm(request.POST if request.method == "POST" else None)
+def _email_form_page(request, *, template: str, action, done_message):
+    """A page asking for an email address, answering the same for any."""
+    form = _bound(EmailForm, request)
     if request.method == "POST" and form.is_valid():
         try:
-            activation_resend(email=form.cleaned_data["email"], ip=client_ip(request))
+            action(email=form.cleaned_data["email"], ip=client_ip(request))
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            _show_errors(form, error)
         else:
-            messages.success(request, RESEND_SENT)
-            return redirect("accounts:activation_resend")
-    return render(request, "accounts/activation_resend.html", {"form": form})
+            messages.success(request, done_message)
+            return redirect(request.path)
+    return render(request, template, {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def activation_resend_page(request):
+    return _email_form_page(
+        request,
+        template="accounts/activation_resend.html",
+        action=activation_resend,
+        done_message=RESEND_SENT,
+    )
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("shop:index")
+
+
+@require_http_methods(["GET", "POST"])
+def login_page(request):
+    remembered = remembered_username(request)
+    form = _bound(
+        LoginForm, request, initial={"login": remembered, "remember": bool(remembered)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_login(
+                request=request,
+                login_name=data["login"],
+                password=data["password"],
+                remember=data["remember"],
+                captcha_key=request.POST.get("captcha_0", ""),
+                captcha_answer=request.POST.get("captcha_1", ""),
+            )
+        except AccountInactive as error:
+            resend = reverse("accounts:activation_resend")
+            form.add_error(
+                None,
+                format_html(
+                    '{} <a href="{}">{}</a>', error.message, resend, _("Resend it")
+                ),
+            )
+        except ApplicationError as error:
+            _show_errors(form, error)
+        else:
+            response = redirect(_safe_next(request))
+            remember_username(response, data["login"] if data["remember"] else None)
+            return response
+    login_name = form.data.get("login", "") if form.is_bound else ""
+    captcha = login_captcha_required(ip=client_ip(request), login_name=login_name)
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "captcha": (
+                CaptchaWidget().render("captcha", None, attrs={"id": "id_captcha"})
+                if captcha
+                else None
+            ),
+            "captcha_media": CaptchaWidget().media,
+            "next": _safe_next(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_page(request):
+    return _email_form_page(
+        request,
+        template="accounts/password_reset.html",
+        action=password_reset_request,
+        done_message=RESET_SENT,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm_page(request, token: str):
+    try:
+        account = password_reset_user(token=token)
+    except ResetLinkInvalid as failure:
+        return render(
+            request,
+            "accounts/password_reset_confirm.html",
+            {"failure": failure},
+            status=400,
+        )
+    form = _bound(NewPasswordForm, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_confirm(token=token, password=form.cleaned_data["password"])
+        except ApplicationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Your password is changed. Please sign in."))
+            return redirect(settings.LOGIN_URL)
+    return render(
+        request,
+        "accounts/password_reset_confirm.html",
+        {"form": form, "account": account},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_page(request):
+    form = _bound(PasswordChangeForm, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                request=request,
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                password=form.cleaned_data["password"],
+            )
+        except ApplicationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Your password is changed."))
+            return redirect("shop:index")
+    return render(request, "accounts/password_change.html", {"form": form})

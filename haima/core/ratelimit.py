@@ -1,12 +1,14 @@
-"""Rate limits as data (``"3/h"``) on atomic counters in the security cache.
+"""Rate limits as data (``"10/15m"``) on atomic counters in the security cache.
 
-Counters live in the ``security`` cache alias, which never swallows Redis
-errors: when the counter store is down, limited actions fail instead of
-silently becoming unlimited. Windows are fixed (count per period); the key
-is hashed so no address or email lands in the cache in clear.
+A window opens at the first counted attempt and lasts the period, so a
+burst cannot straddle two clock-aligned windows. Counters live in the
+``security`` cache alias, which never swallows Redis errors: when the counter
+store is down, limited actions fail rather than silently becoming unlimited.
+The identity is hashed, so no address or email lands in the cache in clear.
 """
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 
@@ -15,7 +17,7 @@ from django.core.cache import caches
 
 from .exceptions import RateLimited
 
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass(frozen=True)
@@ -25,43 +27,80 @@ class Rate:
 
     @classmethod
     def parse(cls, text: str) -> "Rate":
-        """Parse ``"<count>/<s|m|h|d>"`` or ``"<count>/<seconds>s"``."""
+        """Parse ``"<count>/<unit>"`` or ``"<count>/<n><unit>"``, unit in s m h d."""
         count, _, per = text.partition("/")
-        if per[-1] in PERIODS and per[:-1].isdigit():
-            period = int(per[:-1]) * PERIODS[per[-1]]
-        else:
-            period = PERIODS[per]
-        return cls(int(count), period)
+        multiple = int(per[:-1]) if per[:-1] else 1
+        return cls(int(count), multiple * UNITS[per[-1]])
 
 
 def rate_for(name: str) -> Rate:
     return Rate.parse(settings.RATE_LIMITS[name])
 
 
-def _key(name: str, identity: str, window: int) -> str:
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    return f"rl:{name}:{digest}:{window}"
+class _Window:
+    def __init__(self, name: str, identity: str):
+        self.rate = rate_for(name)
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        self.start_key = f"rl:{name}:{digest}:start"
+        self.count_key = f"rl:{name}:{digest}:count"
+        self.cache = caches["security"]
+
+    def record(self) -> int:
+        now, period = time.time(), self.rate.period
+        self.cache.add(self.start_key, now, timeout=period)
+        self.cache.add(self.count_key, 0, timeout=period)
+        try:
+            count = self.cache.incr(self.count_key)
+        except ValueError:  # expired between add and incr: a new window
+            self.cache.add(self.count_key, 1, timeout=period)
+            return 1
+        # Backends without an atomic INCR (the database cache) re-set the
+        # value with the default timeout: end the count with its window.
+        start = self.cache.get(self.start_key) or now
+        self.cache.touch(
+            self.count_key, timeout=max(1, math.ceil(start + period - now))
+        )
+        return count
+
+    def refuse(self) -> RateLimited:
+        start = self.cache.get(self.start_key) or time.time()
+        return RateLimited(
+            retry_after=max(1, int(start + self.rate.period - time.time()))
+        )
 
 
 def ratelimit_hit(name: str, identity: str) -> None:
-    """Count one attempt; raise RateLimited once ``name``'s limit is passed."""
-    rate = rate_for(name)
-    now = time.time()
-    window = int(now // rate.period)
-    key = _key(name, identity, window)
-    cache = caches["security"]
-    cache.add(key, 0, timeout=rate.period + 1)
-    if cache.incr(key) > rate.limit:
-        raise RateLimited(retry_after=max(1, int((window + 1) * rate.period - now)))
+    """Count one attempt; raise RateLimited once the limit is passed."""
+    window = _Window(name, identity)
+    if window.record() > window.rate.limit:
+        raise window.refuse()
 
 
-def ratelimit_count(name: str, identity: str) -> int:
-    """Return the attempts counted in the current window."""
-    rate = rate_for(name)
-    key = _key(name, identity, int(time.time() // rate.period))
-    return caches["security"].get(key, 0)
+def ratelimit_record(name: str, identity: str) -> int:
+    """Count one attempt (a failure, say) and return the count."""
+    return _Window(name, identity).record()
 
 
-def ratelimit_clear(name: str, identity: str) -> None:
-    rate = rate_for(name)
-    caches["security"].delete(_key(name, identity, int(time.time() // rate.period)))
+def ratelimit_counts(limits: dict[str, str]) -> dict[str, int]:
+    """Attempts counted for each ``{name: identity}``, in one read."""
+    windows = {name: _Window(name, identity) for name, identity in limits.items()}
+    counts = caches["security"].get_many([w.count_key for w in windows.values()])
+    return {name: counts.get(w.count_key, 0) for name, w in windows.items()}
+
+
+def ratelimit_reached(counts: dict[str, int]) -> set[str]:
+    """Names in ``counts`` (from ratelimit_counts) whose limit is reached."""
+    return {name for name, count in counts.items() if count >= rate_for(name).limit}
+
+
+def ratelimit_refusal(name: str, identity: str) -> RateLimited:
+    """The RateLimited error for a reached limit, with its Retry-After."""
+    return _Window(name, identity).refuse()
+
+
+def ratelimit_clear(limits: dict[str, str]) -> None:
+    keys = []
+    for name, identity in limits.items():
+        window = _Window(name, identity)
+        keys += [window.start_key, window.count_key]
+    caches["security"].delete_many(keys)

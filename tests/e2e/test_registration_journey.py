@@ -1,4 +1,5 @@
-"""Register in the browser, receive the email over SMTP, activate."""
+"""The whole journey in a browser: register, activate from the email received
+over SMTP, sign in remembered, see the name, sign out, find the name kept."""
 
 import pytest
 from captcha.models import CaptchaStore
@@ -24,7 +25,7 @@ def solve_captcha(page) -> None:
     page.fill("input[name=captcha_1]", CaptchaStore.objects.get(hashkey=key).response)
 
 
-def test_register_then_activate_from_the_email(
+def test_register_activate_sign_in_and_out(
     page, live_server, mail_delivery, screenshot
 ):
     page.goto(f"{live_server.url}/user/register/")
@@ -60,3 +61,21 @@ def test_register_then_activate_from_the_email(
     page.click("button:has-text('激活')")
     page.wait_for_url(f"{live_server.url}/user/login/")
     assert User.objects.get(username="小明").is_active
+    assert "账户已激活" in page.locator(".messages").inner_text()
+
+    page.fill("#id_login", "小明")
+    page.fill("#id_password", STRONG_PASSWORD)
+    page.check("#id_remember")
+    screenshot("login")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert "小明" in page.locator(".signed-in").inner_text()
+    screenshot("signed-in")
+
+    page.click("button:has-text('退出')")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator(".signed-in").count() == 0
+    page.goto(f"{live_server.url}/user/login/")
+    assert page.input_value("#id_login") == "小明"
+    assert page.is_checked("#id_remember")
+    screenshot("remembered")

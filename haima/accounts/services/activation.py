@@ -7,7 +7,7 @@ from haima.core.ratelimit import ratelimit_hit
 
 from ..emails import activation_email_queue
 from ..models import User
-from ..tokens import ActivationTokenError, activation_token_user
+from ..tokens import TokenError, activation_token_user
 
 MESSAGES = {
     "expired": _("The activation link has expired; ask for a new one."),
@@ -29,7 +29,7 @@ def activation_user(*, token: str) -> User:
     """Return the account a link would activate, without spending the link."""
     try:
         return activation_token_user(token)
-    except ActivationTokenError as error:
+    except TokenError as error:
         raise ActivationFailed(error.reason) from None
 
 

@@ -1,0 +1,74 @@
+"""Password reset by emailed link, and password change when signed in.
+
+Both end the user's other sessions: Django ties each session to a hash of
+the password, so a session made before the change is refused from then on.
+The session that made the change stays signed in.
+"""
+
+from django.contrib.auth import password_validation, update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from haima.core.exceptions import ApplicationError, ValidationFailed
+from haima.core.ratelimit import ratelimit_hit
+
+from ..emails import password_reset_email_queue
+from ..models import User
+from ..tokens import TokenError, password_reset_token_user
+
+RESET_SENT = _(
+    "If that address belongs to an account, a link to choose a new password "
+    "is on its way."
+)
+RESET_LINK_INVALID = _("The password reset link is invalid, used or expired.")
+WRONG_OLD_PASSWORD = _("Your old password was entered incorrectly.")
+
+
+class ResetLinkInvalid(ApplicationError):
+    def __init__(self):
+        super().__init__(RESET_LINK_INVALID, reason="invalid")
+
+
+def _validated(password: str, user: User) -> str:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationFailed({"password": list(error.messages)}) from None
+    return password
+
+
+def password_reset_request(*, email: str, ip: str) -> None:
+    """Email a reset link if ``email`` is an active account's; say nothing."""
+    ratelimit_hit("password_reset_ip", ip)
+    ratelimit_hit("password_reset_email", email.strip().lower())
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is not None:
+        password_reset_email_queue(user=user)
+
+
+def password_reset_user(*, token: str) -> User:
+    """The account a reset link is for, without spending the link."""
+    try:
+        return password_reset_token_user(token)
+    except TokenError:
+        raise ResetLinkInvalid() from None
+
+
+@transaction.atomic
+def password_reset_confirm(*, token: str, password: str) -> User:
+    user = password_reset_user(token=token)
+    user.set_password(_validated(password, user))
+    user.save(update_fields=["password"])
+    return user
+
+
+def password_change(
+    *, request: HttpRequest, user: User, old_password: str, password: str
+) -> None:
+    if not user.check_password(old_password):
+        raise ValidationFailed.single(WRONG_OLD_PASSWORD, "old_password")
+    user.set_password(_validated(password, user))
+    user.save(update_fields=["password"])
+    update_session_auth_hash(request, user)
