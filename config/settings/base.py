@@ -214,7 +214,6 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 # "Remember me" keeps the session this long; otherwise it ends with the browser.
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 LOGIN_URL = "/user/login/"
-LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 # Argon2 hashes made with other parameters verify too (they carry their
 # parameters) and are re-hashed at login; so are PBKDF2 ones.
@@ -268,19 +267,9 @@ CAPTCHA_FOREGROUND_COLOR = "#1f6b41"
 CAPTCHA_BACKGROUND_COLOR = "#f4faf6"
 CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_dots")
 
-# --- Accounts and SMS -----------------------------------------------------
+# --- Accounts -------------------------------------------------------------
 
 ACTIVATION_MAX_AGE = env.int("ACTIVATION_MAX_AGE", default=3600)
-SMS_CODE_TTL = env.int("SMS_CODE_TTL", default=300)
-SMS_RESEND_COOLDOWN = env.int("SMS_RESEND_COOLDOWN", default=60)
-SMS_BACKEND = env.str("SMS_BACKEND", default="console")
-SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(DATA_DIR / "sms.jsonl"))
-ALIYUN_ACCESS_KEY_ID = env.str("ALIYUN_ACCESS_KEY_ID", default="")
-ALIYUN_ACCESS_KEY_SECRET = env.str("ALIYUN_ACCESS_KEY_SECRET", default="")
-ALIYUN_SMS_SIGN_NAME = env.str("ALIYUN_SMS_SIGN_NAME", default="")
-ALIYUN_SMS_TEMPLATE_CODE = env.str("ALIYUN_SMS_TEMPLATE_CODE", default="")
-ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.com")
-
 # Limits as "<count>/<period>" (haima.core.ratelimit), counted in Redis.
 RATE_LIMITS = {
     "activation_resend_email": env.str("RATE_ACTIVATION_RESEND_EMAIL", default="3/h"),
