@@ -1,7 +1,7 @@
 """The ninja API object: transport only; endpoints live in each app's api.py."""
 
 from django.middleware.csrf import get_token
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, renderers
 
 from haima.accounts.api import router as accounts_router
 from haima.captchas.api import router as captchas_router
@@ -9,7 +9,15 @@ from haima.captchas.api import router as captchas_router
 from .envelope import Envelope, envelope
 from .errors import install_error_handlers
 
+
+class JSONRenderer(renderers.JSONRenderer):
+    """UTF-8 JSON with Chinese as it is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=JSONRenderer(),
     title="Haima Accounts API",
     version="1",
     description="Every answer is the envelope {code, message, data}; "

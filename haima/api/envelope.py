@@ -36,7 +36,10 @@ class ErrorData(Schema):
     retry_after: int | None = None
 
 
-ErrorEnvelope = Envelope[ErrorData | None]
+class ErrorEnvelope(Schema):
+    code: int
+    message: str
+    data: ErrorData | None
 
 
 def is_api_request(request: HttpRequest) -> bool:

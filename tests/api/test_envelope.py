@@ -121,3 +121,10 @@ def test_docs_page_is_served_without_a_cdn(api_client):
     html = response.content.decode()
     assert "cdn.jsdelivr" not in html
     assert "/static/ninja/" in html
+
+
+def test_chinese_is_sent_as_utf8_not_escapes(api_client):
+    for path in ("/api/v1/csrf", "/api/v1/me"):  # an endpoint, and an error
+        response = api_client.get(path, HTTP_ACCEPT_LANGUAGE="zh-CN")
+        assert b"\\u" not in response.content
+        assert response.json()["message"].encode() in response.content
