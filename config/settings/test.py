@@ -1,7 +1,8 @@
 """The test runner's settings; tests/harness.py points them at the services."""
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, DATABASES, SECRET_KEY, _development_secret_key, env
+from .base import DATA_DIR, DATABASES, SECRET_KEY, env
+from .environment import _development_secret_key
 
 TESTING = True
 SECRET_KEY = SECRET_KEY or _development_secret_key(DATA_DIR)
