@@ -1,5 +1,8 @@
 """The fixtures work on real parts: SMTP, the Celery worker, the browser."""
 
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -59,3 +62,29 @@ def test_rabbitmq_works_as_the_broker(smtp_server):
         worker.stop()
         with app.connection_for_write(RABBITMQ_URL) as connection:
             connection.default_channel.queue_delete(queue)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(
+    ("variable", "url", "service", "how"),
+    [
+        ("TEST_REDIS_URL", "redis://127.0.0.1:1", "Redis", "redis-server"),
+        ("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:1", "PostgreSQL",
+         "pg_ctlcluster"),
+    ],
+)  # fmt: skip
+def test_an_unreachable_service_stops_the_run_saying_how_to_start_it(
+    variable, url, service, how
+):
+    env = {**os.environ, variable: url}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_pages.py"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert f"{service} is not reachable at {url}" in result.stderr
+    assert how in result.stderr
+    assert "collected" not in result.stdout
