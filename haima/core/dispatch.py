@@ -27,7 +27,9 @@ def task_publish_on_commit(task: Task, *args) -> None:
 
 def _publish(task: Task, args: tuple) -> None:
     if task.app.conf.task_always_eager:
-        _run_after_response(partial(task.apply, args))
+        # One attempt: an eager retry would run again at once, ignoring its
+        # backoff. What fails stays in the caller's durable record.
+        _run_after_response(partial(task.apply, args, retries=task.max_retries))
         return
     try:
         task.apply_async(args, retry=False)
@@ -43,9 +45,17 @@ def _publish(task: Task, args: tuple) -> None:
 def _run_after_response(callback) -> None:
     pending = _after_response.get()
     if pending is None:  # not inside a request: nobody is waiting
-        callback()
+        _run_logged(callback)
     else:
         pending.append(callback)
+
+
+def _run_logged(callback) -> None:
+    # The action has committed: a failed side effect must not undo its answer.
+    try:
+        callback()
+    except Exception:
+        logger.exception("In-process task failed; its record stays for a re-send")
 
 
 def _open_request(**kwargs) -> None:
@@ -56,10 +66,7 @@ def _finish_request(**kwargs) -> None:
     pending = _after_response.get() or []
     _after_response.set(None)
     for callback in pending:
-        try:
-            callback()
-        except Exception:
-            logger.exception("Deferred task failed after the response")
+        _run_logged(callback)
 
 
 request_started.connect(_open_request, dispatch_uid="haima.dispatch.open")

@@ -63,3 +63,23 @@ def test_registration_mail_goes_out_in_process(
     assert response.status_code == 201
     assert len(mailoutbox) == 1
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+
+
+def test_in_process_delivery_tries_once_and_keeps_the_email(
+    in_process, api_client, registration, mailbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from haima.mail.models import OutboundEmail
+
+    mailbox.refusing = True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post_json("/api/v1/register", registration())
+    assert response.status_code == 201
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.PENDING, 1)
+
+    mailbox.refusing = False
+    call_command("resend_pending_emails")
+    assert len(mailbox.wait_for(1)) == 1
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
