@@ -1,0 +1,34 @@
+from http import HTTPStatus
+
+import pytest
+
+from haima.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        "/admin/mail/outboundemail/",
+    ],
+)
+def test_admin_pages_open(admin_client, path):
+    assert admin_client.get(path).status_code == HTTPStatus.OK
+
+
+def test_admin_edits_a_user_with_a_phone(admin_client):
+    user = User.objects.create_user("ming", None, "pw")
+    response = admin_client.get(f"/admin/accounts/user/{user.pk}/change/")
+    assert 'name="phone"' in response.content.decode()
+
+
+def test_admin_signs_in_by_email_too(client):
+    User.objects.create_superuser("boss", "boss@example.cn", "Boss-Pass-123")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "BOSS@example.cn", "password": "Boss-Pass-123"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
