@@ -133,6 +133,7 @@ CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_
 ACTIVATION_MAX_AGE = env.int("ACTIVATION_MAX_AGE", default=3600)
 # Limits as "<count>/<period>" (haima.core.ratelimit), counted in Redis.
 RATE_LIMITS = {
+    "captcha_ip": env.str("RATE_CAPTCHA_IP", default="60/m"),
     "activation_resend_email": env.str("RATE_ACTIVATION_RESEND_EMAIL", default="3/h"),
     "activation_resend_ip": env.str("RATE_ACTIVATION_RESEND_IP", default="20/h"),
     "password_reset_email": env.str("RATE_PASSWORD_RESET_EMAIL", default="3/h"),

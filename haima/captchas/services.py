@@ -19,6 +19,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from haima.core.exceptions import ValidationFailed
+from haima.core.ratelimit import ratelimit_hit
 
 FIELD = "captcha"
 KEY_PATTERN = re.compile(r"[0-9a-f]{40}")
@@ -42,8 +43,14 @@ class IssuedCaptcha:
     image_url: str
 
 
-def captcha_issue() -> IssuedCaptcha:
-    """Create a fresh captcha; asking again is how a client refreshes."""
+def captcha_issue(*, ip: str | None = None) -> IssuedCaptcha:
+    """Create a fresh captcha; asking again is how a client refreshes.
+
+    Each is a database row until it expires, so a client ``ip`` may only ask
+    so often (RATE_LIMITS["captcha_ip"]).
+    """
+    if ip is not None:
+        ratelimit_hit("captcha_ip", ip)
     key = CaptchaStore.generate_key()
     return IssuedCaptcha(key=key, image_url=captcha_image_url(key))
 

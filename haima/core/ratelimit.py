@@ -38,14 +38,31 @@ def rate_for(name: str) -> Rate:
 
 
 class _Window:
+    """One identity's count for one limit, in the security cache.
+
+    On Redis (django-redis), INCR and EXPIRE NX go in one MULTI: atomic and
+    one round trip, the window's end read back with TTL. Other caches (the
+    embedded database cache) keep the window's start in a second key.
+    """
+
     def __init__(self, name: str, identity: str):
         self.rate = rate_for(name)
         digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        self.start_key = f"rl:{name}:{digest}:start"
-        self.count_key = f"rl:{name}:{digest}:count"
+        self.count_key = f"rl:{name}:{digest}"
+        self.start_key = f"{self.count_key}:start"
         self.cache = caches["security"]
+        self.redis = _redis_client(self.cache)
 
     def record(self) -> int:
+        if self.redis is not None:
+            key = self.cache.make_key(self.count_key)
+            with self.redis.pipeline() as pipe:
+                pipe.incr(key).expire(key, self.rate.period, nx=True)
+                count, _ = pipe.execute()
+            return count
+        return self._record_in_cache()
+
+    def _record_in_cache(self) -> int:
         now, period = time.time(), self.rate.period
         self.cache.add(self.start_key, now, timeout=period)
         self.cache.add(self.count_key, 0, timeout=period)
@@ -54,8 +71,8 @@ class _Window:
         except ValueError:  # expired between add and incr: a new window
             self.cache.add(self.count_key, 1, timeout=period)
             return 1
-        # Backends without an atomic INCR (the database cache) re-set the
-        # value with the default timeout: end the count with its window.
+        # A cache without INCR re-sets the value with the default timeout:
+        # end the count with its window.
         start = self.cache.get(self.start_key) or now
         self.cache.touch(
             self.count_key, timeout=max(1, math.ceil(start + period - now))
@@ -63,10 +80,18 @@ class _Window:
         return count
 
     def refuse(self) -> RateLimited:
-        start = self.cache.get(self.start_key) or time.time()
-        return RateLimited(
-            retry_after=max(1, int(start + self.rate.period - time.time()))
-        )
+        if self.redis is not None:
+            remaining = self.redis.ttl(self.cache.make_key(self.count_key))
+        else:
+            start = self.cache.get(self.start_key) or time.time()
+            remaining = start + self.rate.period - time.time()
+        return RateLimited(retry_after=max(1, math.ceil(remaining)))
+
+
+def _redis_client(cache):
+    """The raw Redis client behind a django-redis cache, else None."""
+    client = getattr(cache, "client", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
 
 
 def ratelimit_hit(name: str, identity: str) -> None:

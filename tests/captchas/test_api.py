@@ -79,3 +79,11 @@ def test_a_body_that_is_not_an_object_is_a_400(api_client):
 
 def test_unknown_image_key_is_gone_not_an_error(api_client):
     assert api_client.get(f"/captcha/image/{'0' * 40}/").status_code == HTTPStatus.GONE
+
+
+def test_issuing_is_limited_per_ip(api_client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "captcha_ip": "3/m"}
+    statuses = [api_client.get("/api/v1/captcha").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    other = api_client.get("/api/v1/captcha", REMOTE_ADDR="10.0.0.7")
+    assert other.status_code == 200

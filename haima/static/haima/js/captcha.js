@@ -25,6 +25,7 @@
       return fetch("/api/v1/captcha", { credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (body) {
+          if (!body.data) { show(body.message, "fail"); return; }  // e.g. 429
           key.value = body.data.key;
           image.src = body.data.image_url;
           answer.value = "";
