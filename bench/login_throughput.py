@@ -17,6 +17,7 @@ import os
 import statistics
 import threading
 import time
+from pathlib import Path
 
 from _django import setup
 from _services import fresh_services, gunicorn, stop
@@ -66,6 +67,24 @@ counts = [0] * CLIENTS
 failures = []
 
 
+def cpu_seconds(names: tuple[str, ...] = (), parent: int = 0) -> float:
+    """CPU time used so far by the processes whose command is in ``names``,
+    or whose parent is ``parent`` (gunicorn's workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = tail.split()
+        if head.split("(", 1)[1] in names or int(fields[1]) == parent:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+SERVICES = ("postgres", "redis-server")
+
+
 def client(index: int, until: float) -> None:
     """A lean keep-alive HTTP client, so the load costs the 2 cores little."""
     host, port = url.removeprefix("http://").split(":")
@@ -100,6 +119,8 @@ try:
     client(0, time.monotonic() + 2)  # warm both workers up
     counts[0] = 0
     client_cpu = time.process_time()
+    services_cpu = cpu_seconds(SERVICES)
+    web_cpu = cpu_seconds(parent=server.pid)
     until = time.monotonic() + SECONDS
     threads = [threading.Thread(target=client, args=(i, until)) for i in range(CLIENTS)]
     for thread in threads:
@@ -107,6 +128,8 @@ try:
     for thread in threads:
         thread.join()
     client_cpu = time.process_time() - client_cpu
+    services_cpu = cpu_seconds(SERVICES) - services_cpu
+    web_cpu = cpu_seconds(parent=server.pid) - web_cpu
 finally:
     stop(server)
 
@@ -121,6 +144,10 @@ print(f"ratio {throughput / hash_limit:.2f}; the login path costs "
       f"{(hash_limit / throughput - 1) * 100:.0f}% on top of the hash "
       "(goal < 10%)")  # fmt: skip
 print(f"the load generator itself used {client_cpu / SECONDS * 100:.0f}% of one core")
+logins = sum(counts)
+print(f"CPU per login: gunicorn workers {web_cpu / logins * 1000:.1f} ms "
+      f"(the hash alone {hash_seconds * 1000:.1f} ms), "
+      f"PostgreSQL and Redis {services_cpu / logins * 1000:.1f} ms")  # fmt: skip
 overhead = (parallel_hashes / throughput - 1) * 100
 print(f"hashes alone in {CORES} processes: {parallel_hashes:.1f}/s; "
       f"against that the login path costs {overhead:.0f}%")  # fmt: skip
