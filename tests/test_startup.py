@@ -73,3 +73,8 @@ def test_captcha_test_mode_is_allowed_on_sqlite(tmp_path):
 def test_production_with_its_secrets_starts(tmp_path):
     result = manage_check(tmp_path, DEBUG="false", SECRET_KEY="s" * 50)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_captcha_challenge_is_refused(tmp_path):
+    result = manage_check(tmp_path, DEBUG="true", CAPTCHA_CHALLENGE="emoji")
+    assert_refused_naming(result, "CAPTCHA_CHALLENGE")

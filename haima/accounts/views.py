@@ -97,8 +97,11 @@ def activate(request, token: str):
     return render(request, "accounts/activate.html", {"account": account})
 
 
-def _email_form_page(request, *, template: str, action, done_message):
-    """A page asking for an email address, answering the same for any."""
+def _email_form_page(request, *, action, done_message, **texts):
+    """A page asking for an email address, answering the same for any.
+
+    ``texts``: the page's ``heading``, ``button`` and optional ``intro``.
+    """
     form = _bound(EmailForm, request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,16 +111,17 @@ def _email_form_page(request, *, template: str, action, done_message):
         else:
             messages.success(request, done_message)
             return redirect(request.path)
-    return render(request, template, {"form": form})
+    return render(request, "accounts/email_form.html", {"form": form, **texts})
 
 
 @require_http_methods(["GET", "POST"])
 def activation_resend_page(request):
     return _email_form_page(
         request,
-        template="accounts/activation_resend.html",
         action=activation_resend,
         done_message=RESEND_SENT,
+        heading=_("Resend the activation email"),
+        button=_("Send a new link"),
     )
 
 
@@ -183,9 +187,14 @@ def login_page(request):
 def password_reset_page(request):
     return _email_form_page(
         request,
-        template="accounts/password_reset.html",
         action=password_reset_request,
         done_message=RESET_SENT,
+        heading=_("Forgot your password?"),
+        intro=_(
+            "Enter your email address and we will send you a link to choose "
+            "a new password."
+        ),
+        button=_("Send the link"),
     )
 
 

@@ -113,6 +113,8 @@ class TestReset:
         assert signed_in()  # unchanged
 
     def test_the_pages(self, client, user):
+        form = client.get("/user/password/reset/").content.decode()
+        assert "忘记密码？" in form and "发送链接" in form
         client.post("/user/password/reset/", {"email": user.email})
         link = reset_link(OutboundEmail.objects.get())
         path = link.split("127.0.0.1:8000", 1)[1]
