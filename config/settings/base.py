@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .environment import *  # noqa: F403
-from .environment import APP_DIR, env
+from .environment import APP_DIR, DATA_DIR, env
 from .services import *  # noqa: F403
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "haima.accounts",
     "haima.captchas",
     "haima.mail",
+    "haima.sms",
     "haima.shop",
 ]
 
@@ -38,6 +39,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "haima.api.middleware.ApiEnvelopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "haima.core.sessions.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "haima.api.middleware.ApiCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -72,8 +74,11 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["haima.accounts.backends.UsernameOrEmailBackend"]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
-# "Remember me" keeps the session this long; otherwise it ends with the browser.
+# "Remember me" keeps the session this long; otherwise it ends with the
+# browser, and the server forgets it after SESSION_IDLE_TIMEOUT seconds
+# without a request, so a copied cookie does not outlive the visit.
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=4 * 3600)
 LOGIN_URL = "/user/login/"
 LOGOUT_REDIRECT_URL = "/"
 # Argon2 hashes made with other parameters verify too (they carry their
@@ -128,22 +133,60 @@ CAPTCHA_FOREGROUND_COLOR = "#1f6b41"
 CAPTCHA_BACKGROUND_COLOR = "#f4faf6"
 CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_dots")
 
+# --- SMS -----------------------------------------------------------------
+# CONTRACT's short names, or any dotted path to a backend class.
+
+SMS_BACKENDS = {
+    "console": "haima.sms.backends.console.SmsBackend",
+    "file": "haima.sms.backends.file.SmsBackend",
+    "aliyun": "haima.sms.backends.aliyun.SmsBackend",
+}
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_BACKEND = SMS_BACKENDS.get(SMS_BACKEND, SMS_BACKEND)
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(DATA_DIR / "sms.jsonl"))
+SMS_CODE_TTL = env.int("SMS_CODE_TTL", default=300)
+SMS_RESEND_COOLDOWN = env.int("SMS_RESEND_COOLDOWN", default=60)
+SMS_DAILY_BUDGET = env.int("SMS_DAILY_BUDGET", default=1000)
+# Read only by the aliyun backend; start-up names any that it misses.
+ALIYUN_ACCESS_KEY_ID = env.str("ALIYUN_ACCESS_KEY_ID", default="")
+ALIYUN_ACCESS_KEY_SECRET = env.str("ALIYUN_ACCESS_KEY_SECRET", default="")
+ALIYUN_SMS_SIGN_NAME = env.str("ALIYUN_SMS_SIGN_NAME", default="")
+ALIYUN_SMS_TEMPLATE_CODE = env.str("ALIYUN_SMS_TEMPLATE_CODE", default="")
+ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.com")
+
 # --- Accounts -------------------------------------------------------------
 
 ACTIVATION_MAX_AGE = env.int("ACTIVATION_MAX_AGE", default=3600)
-# Limits as "<count>/<period>" (haima.core.ratelimit), counted in Redis.
-RATE_LIMITS = {
-    "captcha_ip": env.str("RATE_CAPTCHA_IP", default="60/m"),
-    "activation_resend_email": env.str("RATE_ACTIVATION_RESEND_EMAIL", default="3/h"),
-    "activation_resend_ip": env.str("RATE_ACTIVATION_RESEND_IP", default="20/h"),
-    "password_reset_email": env.str("RATE_PASSWORD_RESET_EMAIL", default="3/h"),
-    "password_reset_ip": env.str("RATE_PASSWORD_RESET_IP", default="20/h"),
-    # Login: failures lock an account or an IP out (429) for the window...
-    "login_account": env.str("RATE_LOGIN_ACCOUNT", default="10/15m"),
-    "login_ip": env.str("RATE_LOGIN_IP", default="50/15m"),
+# Limits as "<count>/<period>" (haima.core.ratelimit), counted in Redis;
+# each can be set as RATE_<NAME> (RATE_SIGNIN_IP=100/15m) and is checked at
+# start-up.
+_RATE_DEFAULTS = {
+    "captcha_ip": "60/m",
+    "activation_resend_email": "3/h",
+    "activation_resend_ip": "20/h",
+    "password_reset_email": "3/h",
+    "password_reset_ip": "20/h",
+    # The sign-in policy (haima.accounts.signin_policy): failed secrets lock
+    # a typed login, an account or an IP out (429) for the window...
+    "signin_login": "10/15m",
+    "signin_account": "10/15m",
+    "signin_ip": "50/15m",
     # ...and consecutive failures require a captcha until a success.
-    "login_captcha_account": env.str("RATE_LOGIN_CAPTCHA_ACCOUNT", default="3/1d"),
-    "login_captcha_ip": env.str("RATE_LOGIN_CAPTCHA_IP", default="3/1d"),
+    "signin_captcha_login": "3/1d",
+    "signin_captcha_ip": "3/1d",
+    # SMS codes (haima.sms.firewall): below Aliyun's own flow control of
+    # 1/min, 5/h and 10/d per phone, so ours refuses first.
+    "sms_phone_cooldown": f"1/{SMS_RESEND_COOLDOWN}s",
+    "sms_phone_hour": "5/h",
+    "sms_phone_day": "10/d",
+    "sms_ip_day": "20/d",
+    "sms_site_day": f"{SMS_DAILY_BUDGET}/d",
+    # Wrong tries of one code; the window outlives the code.
+    "sms_code_tries": f"5/{SMS_CODE_TTL}s",
+}
+RATE_LIMITS = {
+    name: env.str(f"RATE_{name.upper()}", default=rate)
+    for name, rate in _RATE_DEFAULTS.items()
 }
 # Proxies in front that append to X-Forwarded-For (0: use the peer address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -47,7 +47,7 @@ if REDIS_URL:
             "KEY_PREFIX": "haima-sec",
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "haima.core.sessions.cache"
     SESSION_CACHE_ALIAS = "security"
 else:
     # The database cache, unlike local memory, is shared by every process.
@@ -59,7 +59,7 @@ else:
         }
         for alias, prefix in (("default", "haima"), ("security", "haima-sec"))
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "haima.core.sessions.db"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

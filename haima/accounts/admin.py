@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_login import AdminLoginForm
 from .models import User
 
 
@@ -14,3 +15,8 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "email", "phone", "is_active", "is_staff")
     search_fields = ("username", "email", "phone")
+
+
+# The admin signs in through the sign-in policy too (haima.accounts.admin_login).
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "admin/haima_login.html"

@@ -7,7 +7,7 @@ from ninja import Router, Status
 from ninja.security import SessionAuth
 
 from haima.api.envelope import Envelope, ErrorEnvelope, envelope
-from haima.core.client_ip import client_ip
+from haima.core.context import RequestContext
 from haima.core.exceptions import ValidationFailed
 
 from .forms import EmailForm, LoginForm, RegistrationForm
@@ -18,6 +18,9 @@ from .schemas import (
     PasswordChangeIn,
     PasswordResetConfirmIn,
     RegisterIn,
+    SmsBindIn,
+    SmsLoginData,
+    SmsLoginIn,
     TokenIn,
     UserData,
 )
@@ -30,6 +33,7 @@ from .services.password import (
     password_reset_request,
 )
 from .services.registration import user_register
+from .services.sms_login import user_login_by_sms, user_phone_bind
 
 # ApiCsrfViewMiddleware has already checked CSRF for every API call.
 session_auth = SessionAuth(csrf=False)
@@ -87,7 +91,7 @@ def activate(request, payload: TokenIn):
 def resend_activation(request, payload: EmailIn):
     """Send a new activation link; the same answer whether or not it exists."""
     data = _valid(EmailForm({"email": payload.email}))
-    activation_resend(email=data["email"], ip=client_ip(request))
+    activation_resend(email=data["email"], context=RequestContext.from_request(request))
     return envelope(None, message=RESEND_SENT)
 
 
@@ -132,14 +136,20 @@ def logout(request):
 def password_reset(request, payload: EmailIn):
     """Email a reset link; the same answer whether or not the address exists."""
     data = _valid(EmailForm({"email": payload.email}))
-    password_reset_request(email=data["email"], ip=client_ip(request))
+    password_reset_request(
+        email=data["email"], context=RequestContext.from_request(request)
+    )
     return envelope(None, message=RESET_SENT)
 
 
 @router.post("password/reset/confirm", response={200: Envelope[UserData], **ERRORS})
 def password_reset_set(request, payload: PasswordResetConfirmIn):
     """Set a new password with an emailed token; other sessions end."""
-    user = password_reset_confirm(token=payload.token, password=payload.password)
+    user = password_reset_confirm(
+        token=payload.token,
+        password=payload.password,
+        context=RequestContext.from_request(request),
+    )
     return envelope({"user": user})
 
 
@@ -157,3 +167,42 @@ def password_change_set(request, payload: PasswordChangeIn):
         password=payload.password,
     )
     return envelope(None)
+
+
+@router.post(
+    "sms/login",
+    response={200: Envelope[SmsLoginData], 403: ErrorEnvelope, **ERRORS},
+)
+def sms_login(request, payload: SmsLoginIn):
+    """Sign in with a code from ``sms/send`` (purpose ``login``).
+
+    Creates an active account on first use (``created: true``). 400 with
+    ``data.reason`` ``invalid``, ``expired`` (or never sent) or ``spent``
+    (5 wrong tries). The session key and CSRF token rotate.
+    """
+    user, created = user_login_by_sms(
+        request=request,
+        phone=payload.phone,
+        code=payload.code,
+        remember=payload.remember,
+    )
+    return envelope({"user": user, "created": created})
+
+
+@router.post(
+    "sms/bind",
+    response={200: Envelope[UserData], 401: ErrorEnvelope, **ERRORS},
+    auth=session_auth,
+)
+def sms_bind(request, payload: SmsBindIn):
+    """Bind (or change) the signed-in user's phone with a ``bind`` code.
+
+    400 for a bad code, or for a number bound to another account (not whose).
+    """
+    user = user_phone_bind(
+        user=request.auth,
+        phone=payload.phone,
+        code=payload.code,
+        context=RequestContext.from_request(request),
+    )
+    return envelope({"user": user})

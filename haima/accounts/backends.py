@@ -3,8 +3,6 @@ from django.contrib.auth.backends import ModelBackend
 from .models import User
 from .selectors import user_by_login
 
-NOT_FOUND = object()
-
 
 class UsernameOrEmailBackend(ModelBackend):
     """Sign in with username or email, in any case.
@@ -14,15 +12,16 @@ class UsernameOrEmailBackend(ModelBackend):
     password are returned, so that the login service can say "not activated"
     only to whoever knows the password; ``login()`` is never called for them
     and ``get_user`` (sessions) still refuses them.
+
+    Call it through haima.accounts.services.login.password_check, which puts
+    the sign-in policy in front of it.
     """
 
-    def authenticate(self, request, username=None, password=None, known=None, **kwargs):
-        """``known``: the user the caller already looked up for ``username``
-        (or NOT_FOUND), saving the query on the login path."""
+    def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        user = user_by_login(username) if known is None else known
-        if user is None or user is NOT_FOUND:
+        user = user_by_login(username)
+        if user is None:
             User().set_password(password)
             return None
         return user if user.check_password(password) else None

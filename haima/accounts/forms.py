@@ -102,3 +102,36 @@ class PasswordChangeForm(NewPasswordForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["old_password", "password", "password_confirm"]
+
+
+class SmsCodeForm(forms.Form):
+    """A phone and the code texted to it; the captcha guards the sending.
+
+    The phone's rules (a mainland mobile number) are the SMS service's, so
+    page and API give the same answer. The captcha is read from the widget's
+    ``captcha_0``/``captcha_1`` only when a code is sent.
+    """
+
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "maxlength": "6",
+            }
+        ),
+    )
+
+
+class SmsLoginForm(SmsCodeForm):
+    remember = forms.BooleanField(label=_("Keep me signed in"), required=False)

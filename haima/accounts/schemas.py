@@ -56,3 +56,18 @@ class PasswordResetConfirmIn(Schema):
 class PasswordChangeIn(Schema):
     old_password: str = ""
     password: str = ""
+
+
+class SmsLoginIn(Schema):
+    phone: str = ""
+    code: str = ""
+    remember: bool = False
+
+
+class SmsLoginData(UserData):
+    created: bool
+
+
+class SmsBindIn(Schema):
+    phone: str = ""
+    code: str = ""

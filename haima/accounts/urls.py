@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path, re_path
 
-from . import views
+from . import phone_views, views
 
 app_name = "accounts"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     re_path(r"^active/(?P<token>[^/]+)/?$", views.activate, name="activate"),
     path("activation/resend/", views.activation_resend_page, name="activation_resend"),
     path("login/", views.login_page, name="login"),
+    path("sms-login/", phone_views.sms_login_page, name="sms_login"),
+    path("account/phone/", phone_views.phone_bind_page, name="phone_bind"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("password/reset/", views.password_reset_page, name="password_reset"),
     path(

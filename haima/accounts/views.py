@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
-from haima.core.client_ip import client_ip
+from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, ValidationFailed
 
 from .forms import (
@@ -29,7 +29,7 @@ from .services.activation import (
     activation_user,
     user_activate,
 )
-from .services.login import AccountInactive, login_captcha_required, user_login
+from .services.login import AccountInactive, user_login
 from .services.password import (
     RESET_SENT,
     ResetLinkInvalid,
@@ -39,6 +39,12 @@ from .services.password import (
     password_reset_user,
 )
 from .services.registration import user_register
+from .signin_policy import (
+    PASSWORD_SIGNIN,
+    SigninLocked,
+    login_subject,
+    signin_captcha_needed,
+)
 
 
 def _bound(form_class, request, **kwargs):
@@ -105,7 +111,10 @@ def _email_form_page(request, *, action, done_message, **texts):
     form = _bound(EmailForm, request)
     if request.method == "POST" and form.is_valid():
         try:
-            action(email=form.cleaned_data["email"], ip=client_ip(request))
+            action(
+                email=form.cleaned_data["email"],
+                context=RequestContext.from_request(request),
+            )
         except ApplicationError as error:
             _show_errors(form, error)
         else:
@@ -123,6 +132,11 @@ def activation_resend_page(request):
         heading=_("Resend the activation email"),
         button=_("Send a new link"),
     )
+
+
+def _add_error_with_link(form, error: ApplicationError, url_name: str, text) -> None:
+    link = format_html('<a href="{}">{}</a>', reverse(url_name), text)
+    form.add_error(None, format_html("{} {}", error.message, link))
 
 
 def _safe_next(request) -> str:
@@ -152,12 +166,12 @@ def login_page(request):
                 captcha_answer=request.POST.get("captcha_1", ""),
             )
         except AccountInactive as error:
-            resend = reverse("accounts:activation_resend")
-            form.add_error(
-                None,
-                format_html(
-                    '{} <a href="{}">{}</a>', error.message, resend, _("Resend it")
-                ),
+            _add_error_with_link(
+                form, error, "accounts:activation_resend", _("Resend it")
+            )
+        except SigninLocked as error:
+            _add_error_with_link(
+                form, error, "accounts:password_reset", _("Forgot your password?")
             )
         except ApplicationError as error:
             _show_errors(form, error)
@@ -165,8 +179,12 @@ def login_page(request):
             response = redirect(_safe_next(request))
             remember_username(response, data["login"] if data["remember"] else None)
             return response
-    login_name = form.data.get("login", "") if form.is_bound else ""
-    captcha = login_captcha_required(ip=client_ip(request), login_name=login_name)
+    login_name = form.data.get("login", "") if form.is_bound else remembered
+    captcha = signin_captcha_needed(
+        door=PASSWORD_SIGNIN,
+        subject=login_subject(login_name),
+        context=RequestContext.from_request(request),
+    )
     return render(
         request,
         "accounts/login.html",
@@ -212,7 +230,11 @@ def password_reset_confirm_page(request, token: str):
     form = _bound(NewPasswordForm, request)
     if request.method == "POST" and form.is_valid():
         try:
-            password_reset_confirm(token=token, password=form.cleaned_data["password"])
+            password_reset_confirm(
+                token=token,
+                password=form.cleaned_data["password"],
+                context=RequestContext.from_request(request),
+            )
         except ApplicationError as error:
             _show_errors(form, error)
         else:

@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Schema, renderers
 
 from haima.accounts.api import router as accounts_router
 from haima.captchas.api import router as captchas_router
+from haima.sms.api import router as sms_router
 
 from .envelope import Envelope, envelope
 from .errors import install_error_handlers
@@ -41,3 +42,4 @@ def csrf(request):
 
 api.add_router("", accounts_router)
 api.add_router("", captchas_router)
+api.add_router("", sms_router)

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from ninja import Router
 
 from haima.api.envelope import Envelope, ErrorEnvelope, envelope
-from haima.core.client_ip import client_ip
+from haima.core.context import RequestContext
 
 from .schemas import CaptchaCheckIn, CaptchaCheckOut, CaptchaOut
 from .services import captcha_check, captcha_issue
@@ -16,7 +16,7 @@ router = Router(tags=["captcha"])
 @router.get("captcha", response={200: Envelope[CaptchaOut], 429: ErrorEnvelope})
 def captcha_new(request):
     """Issue a fresh captcha; ``image_url`` is relative to the site root."""
-    return envelope(asdict(captcha_issue(ip=client_ip(request))))
+    return envelope(asdict(captcha_issue(context=RequestContext.from_request(request))))
 
 
 @router.post(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
+from haima.core.context import RequestContext
 from haima.core.exceptions import ValidationFailed
 from haima.core.ratelimit import ratelimit_hit
 
@@ -43,14 +44,14 @@ class IssuedCaptcha:
     image_url: str
 
 
-def captcha_issue(*, ip: str | None = None) -> IssuedCaptcha:
+def captcha_issue(*, context: RequestContext | None = None) -> IssuedCaptcha:
     """Create a fresh captcha; asking again is how a client refreshes.
 
-    Each is a database row until it expires, so a client ``ip`` may only ask
-    so often (RATE_LIMITS["captcha_ip"]).
+    Each is a database row until it expires, so a client (``context``) may
+    only ask so often (RATE_LIMITS["captcha_ip"]).
     """
-    if ip is not None:
-        ratelimit_hit("captcha_ip", ip)
+    if context is not None:
+        ratelimit_hit("captcha_ip", context.ip_bucket)
     key = CaptchaStore.generate_key()
     return IssuedCaptcha(key=key, image_url=captcha_image_url(key))
 

@@ -22,24 +22,26 @@ _after_response: ContextVar[list | None] = ContextVar("after_response", default=
 
 
 def task_publish_on_commit(task: Task, *args) -> None:
-    transaction.on_commit(partial(_publish, task, args))
+    transaction.on_commit(partial(task_publish, task, *args))
 
 
-def _publish(task: Task, args: tuple) -> None:
+def task_publish(task: Task, *args) -> bool:
+    """Publish now; return False if the broker could not be reached.
+
+    For callers that must tell the user at once (an SMS code), outside any
+    transaction. Arguments are never logged: they may carry sealed secrets.
+    """
     if task.app.conf.task_always_eager:
         # One attempt: an eager retry would run again at once, ignoring its
         # backoff. What fails stays in the caller's durable record.
         _run_after_response(partial(task.apply, args, retries=task.max_retries))
-        return
+        return True
     try:
         task.apply_async(args, retry=False)
     except (OperationalError, OSError) as error:
-        logger.warning(
-            "Broker unreachable, %s%r left for the periodic re-send: %s",
-            task.name,
-            args,
-            error,
-        )
+        logger.warning("Broker unreachable, %s not published: %s", task.name, error)
+        return False
+    return True
 
 
 def _run_after_response(callback) -> None:

@@ -1,14 +1,25 @@
-"""Refuse to start with settings that are unsafe outside development."""
+"""Refuse to start with settings that are wrong or unsafe."""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .ratelimit import rate_limits_check
+
+ALIYUN_REQUIRED = (
+    "ALIYUN_ACCESS_KEY_ID",
+    "ALIYUN_ACCESS_KEY_SECRET",
+    "ALIYUN_SMS_SIGN_NAME",
+    "ALIYUN_SMS_TEMPLATE_CODE",
+)
+
 
 def check_startup_settings(settings) -> None:
-    """Raise ImproperlyConfigured, naming the variable, for an unsafe setup.
+    """Raise ImproperlyConfigured, naming the variable, for a bad setup.
 
     Runs in every process (web, worker, manage.py) from CoreConfig.ready, so
     gunicorn and Celery refuse too, not only ``manage.py check``.
     """
+    rate_limits_check(settings.RATE_LIMITS)
+    _check_sms(settings)
     if settings.DEBUG:
         return
     if not settings.SECRET_KEY:
@@ -22,3 +33,19 @@ def check_startup_settings(settings) -> None:
             "CAPTCHA_TEST_MODE must not be true when DEBUG is false "
             "outside tests and SQLite development."
         )
+
+
+def _check_sms(settings) -> None:
+    if settings.SMS_BACKEND not in settings.SMS_BACKENDS.values() and (
+        "." not in settings.SMS_BACKEND
+    ):
+        raise ImproperlyConfigured(
+            "SMS_BACKEND must be console, file, aliyun or a dotted path, "
+            f"not {settings.SMS_BACKEND!r}."
+        )
+    if settings.SMS_BACKENDS["aliyun"] == settings.SMS_BACKEND:
+        for name in ALIYUN_REQUIRED:
+            if not getattr(settings, name):
+                raise ImproperlyConfigured(
+                    f"{name} is required with SMS_BACKEND=aliyun."
+                )

@@ -11,8 +11,14 @@ from haima.core.ratelimit import (
     ratelimit_counts,
     ratelimit_hit,
     ratelimit_reached,
-    ratelimit_record,
+    ratelimit_release,
+    ratelimit_reserve,
 )
+
+
+def ratelimit_record(name, identity) -> int:
+    return ratelimit_reserve({name: identity})[name]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +53,45 @@ def test_a_window_ends_and_the_count_starts_again():
     ratelimit_record("probe", "a")
     ratelimit_record("probe", "a")
     assert ratelimit_reached(ratelimit_counts({"probe": "a"})) == {"probe"}
-    time.sleep(1.2)
+    time.sleep(1.2)  # the one test of real expiry: Redis's own clock
     assert ratelimit_counts({"probe": "a"}) == {"probe": 0}
     assert ratelimit_record("probe", "a") == 1
+
+
+def test_reserve_counts_this_attempt_and_release_gives_it_back():
+    assert ratelimit_reserve({"other": "a", "probe": "b"}) == {"other": 1, "probe": 1}
+    assert ratelimit_reserve({"other": "a"}) == {"other": 2}
+    ratelimit_release({"other": "a", "probe": "b"})
+    assert ratelimit_counts({"other": "a", "probe": "b"}) == {"other": 1, "probe": 0}
+
+
+def test_release_after_the_window_ended_leaves_nothing_behind():
+    ratelimit_release({"other": "gone"})
+    assert ratelimit_counts({"other": "gone"}) == {"other": 0}
+    assert ratelimit_reserve({"other": "gone"}) == {"other": 1}
+
+
+@pytest.mark.services
+def test_parallel_reservations_get_distinct_counts():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def reserve(_):
+        try:
+            return ratelimit_reserve({"other": "burst"})["other"]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(8) as pool:
+        counts = sorted(pool.map(reserve, range(8)))
+    assert counts == list(range(1, 9))
+
+
+@pytest.mark.parametrize("text", ["10", "10/", "0/m", "x/m", "3/w", "3/-1m", "/m"])
+def test_bad_rates_are_refused(text):
+    with pytest.raises(ValueError, match=text.replace("/", ".")):
+        Rate.parse(text)
 
 
 def test_counts_and_clear_many_at_once():

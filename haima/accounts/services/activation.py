@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError
 from haima.core.ratelimit import ratelimit_hit
 
@@ -43,13 +44,13 @@ def user_activate(*, token: str) -> User:
     return user
 
 
-def activation_resend(*, email: str, ip: str) -> None:
+def activation_resend(*, email: str, context: RequestContext) -> None:
     """Queue a new link if ``email`` belongs to an inactive account.
 
     Says nothing either way, so it cannot tell who is registered; limited per
     address and per IP whether or not the address exists.
     """
-    ratelimit_hit("activation_resend_ip", ip)
+    ratelimit_hit("activation_resend_ip", context.ip_bucket)
     ratelimit_hit("activation_resend_email", email.strip().lower())
     user = User.objects.filter(email__iexact=email.strip(), is_active=False).first()
     if user is not None:

@@ -11,11 +11,18 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, ValidationFailed
 from haima.core.ratelimit import ratelimit_hit
 
 from ..emails import password_reset_email_queue
 from ..models import User
+from ..signin_policy import (
+    PASSWORD_CONFIRM,
+    account_subject,
+    signin_attempt,
+    signin_counters_clear,
+)
 from ..tokens import TokenError, password_reset_token_user
 
 RESET_SENT = _(
@@ -39,9 +46,9 @@ def _validated(password: str, user: User) -> str:
     return password
 
 
-def password_reset_request(*, email: str, ip: str) -> None:
+def password_reset_request(*, email: str, context: RequestContext) -> None:
     """Email a reset link if ``email`` is an active account's; say nothing."""
-    ratelimit_hit("password_reset_ip", ip)
+    ratelimit_hit("password_reset_ip", context.ip_bucket)
     ratelimit_hit("password_reset_email", email.strip().lower())
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is not None:
@@ -56,19 +63,39 @@ def password_reset_user(*, token: str) -> User:
         raise ResetLinkInvalid() from None
 
 
-@transaction.atomic
-def password_reset_confirm(*, token: str, password: str) -> User:
-    user = password_reset_user(token=token)
-    user.set_password(_validated(password, user))
-    user.save(update_fields=["password"])
+def password_reset_confirm(
+    *, token: str, password: str, context: RequestContext | None = None
+) -> User:
+    """Set the new password; the link dies and a password lockout lifts.
+
+    Whoever completes a reset controls the mailbox: the account's failed
+    sign-ins (and, with ``context``, this IP's failures in a row) are cleared.
+    """
+    with transaction.atomic():
+        user = password_reset_user(token=token)
+        user.set_password(_validated(password, user))
+        user.save(update_fields=["password"])
+    signin_counters_clear(user=user, context=context)
     return user
 
 
 def password_change(
     *, request: HttpRequest, user: User, old_password: str, password: str
 ) -> None:
-    if not user.check_password(old_password):
-        raise ValidationFailed.single(WRONG_OLD_PASSWORD, "old_password")
+    """Change the password of a session holder who knows the old one.
+
+    The old password is a secret checked at the sign-in policy, counted per
+    account: a stolen session cannot guess it without limit.
+    """
+    with signin_attempt(
+        door=PASSWORD_CONFIRM,
+        subject=account_subject(user),
+        context=RequestContext.from_request(request),
+    ) as attempt:
+        if not user.check_password(old_password):
+            attempt.failed()
+            raise ValidationFailed.single(WRONG_OLD_PASSWORD, "old_password")
+        attempt.succeeded(user=user)
     user.set_password(_validated(password, user))
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)

@@ -32,6 +32,9 @@
         });
     }
 
+    // Other scripts ask for a new captcha after an action spent this one.
+    widget.addEventListener("captcha:refresh", function () { show("", ""); refresh(); });
+
     image.addEventListener("click", function () {
       show("", "");
       refresh().then(function () { answer.focus(); });

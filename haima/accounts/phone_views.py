@@ -1,0 +1,109 @@
+"""Pages that use an SMS code: sign-in by phone, and binding a phone.
+
+Both work as plain forms without JavaScript (one form, two buttons:
+获取验证码 sends, the other verifies); haima/js/sms.js turns sending into a
+fetch with a 60 s countdown that survives a reload.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from haima.captchas.fields import CaptchaWidget
+from haima.core.context import RequestContext
+from haima.core.exceptions import ApplicationError
+from haima.sms.models import SmsSend
+from haima.sms.services import sms_code_send
+
+from .forms import SmsCodeForm, SmsLoginForm
+from .phones import mask_phone
+from .services.sms_login import user_login_by_sms, user_phone_bind
+from .views import _bound, _safe_next, _show_errors
+
+SEND = "send"
+
+
+def _sms_code_page(request, *, form_class, purpose, template, verify, **extra):
+    """Send a code (``action=send``) or call ``verify(form)`` for a response."""
+    form = _bound(form_class, request)
+    cooldown = 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.POST.get("action") == SEND:
+                cooldown = sms_code_send(
+                    phone=data["phone"],
+                    purpose=purpose,
+                    context=RequestContext.from_request(request),
+                    captcha_key=request.POST.get("captcha_0", ""),
+                    captcha_answer=request.POST.get("captcha_1", ""),
+                )
+            elif not data["code"]:
+                form.add_error("code", _("Enter the code we texted you."))
+            else:
+                return verify(form)
+        except ApplicationError as error:
+            _show_errors(form, error)
+    widget = CaptchaWidget()
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "purpose": purpose,
+            "cooldown": cooldown,
+            "captcha": widget.render("captcha", None, attrs={"id": "id_captcha"}),
+            "captcha_media": widget.media,
+            **extra,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sms_login_page(request):
+    def verify(form):
+        user_login_by_sms(
+            request=request,
+            phone=form.cleaned_data["phone"],
+            code=form.cleaned_data["code"],
+            remember=form.cleaned_data["remember"],
+        )
+        return redirect(_safe_next(request))
+
+    return _sms_code_page(
+        request,
+        form_class=SmsLoginForm,
+        purpose=SmsSend.Purpose.LOGIN,
+        template="accounts/sms_login.html",
+        verify=verify,
+        next=_safe_next(request),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phone_bind_page(request):
+    def verify(form):
+        user = user_phone_bind(
+            user=request.user,
+            phone=form.cleaned_data["phone"],
+            code=form.cleaned_data["code"],
+            context=RequestContext.from_request(request),
+        )
+        messages.success(
+            request,
+            _("Your phone %(phone)s is bound.") % {"phone": mask_phone(user.phone)},
+        )
+        return redirect("accounts:phone_bind")
+
+    current = request.user.phone
+    return _sms_code_page(
+        request,
+        form_class=SmsCodeForm,
+        purpose=SmsSend.Purpose.BIND,
+        template="accounts/phone_bind.html",
+        verify=verify,
+        current_phone=mask_phone(current) if current else "",
+    )

@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import cache
+
+from . import IdleTimeoutMixin
+
+
+class SessionStore(IdleTimeoutMixin, cache.SessionStore):
+    pass

@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import db
+
+from . import IdleTimeoutMixin
+
+
+class SessionStore(IdleTimeoutMixin, db.SessionStore):
+    pass
