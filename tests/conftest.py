@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from haima.captchas.services import captcha_issue
+from tests.factories import user_create
 from tests.harness import OUTPUT_DIR
 from tests.helpers import STRONG_PASSWORD, free_port, wait_for
 from tests.processes import service_environment, start_celery_worker
@@ -183,6 +184,12 @@ def _empty_caches(django_db_blocker):
                 cache.delete_pattern("*")
             else:
                 cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    """xiaoming, an active customer signing in with STRONG_PASSWORD."""
+    return user_create()
 
 
 @pytest.fixture

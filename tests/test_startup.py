@@ -78,3 +78,29 @@ def test_production_with_its_secrets_starts(tmp_path):
 def test_an_unknown_captcha_challenge_is_refused(tmp_path):
     result = manage_check(tmp_path, DEBUG="true", CAPTCHA_CHALLENGE="emoji")
     assert_refused_naming(result, "CAPTCHA_CHALLENGE")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("RATE_SIGNIN_IP", "50 per 15 minutes"), ("RATE_SMS_PHONE_DAY", "0/d")],
+)
+def test_a_bad_rate_limit_is_refused_by_name(tmp_path, variable, value):
+    result = manage_check(tmp_path, DEBUG="true", **{variable: value})
+    assert_refused_naming(result, variable)
+
+
+def test_an_unknown_sms_backend_is_refused(tmp_path):
+    result = manage_check(tmp_path, DEBUG="true", SMS_BACKEND="carrier-pigeon")
+    assert_refused_naming(result, "SMS_BACKEND")
+
+
+def test_the_aliyun_backend_needs_its_keys(tmp_path):
+    result = manage_check(
+        tmp_path,
+        DEBUG="true",
+        SMS_BACKEND="aliyun",
+        ALIYUN_ACCESS_KEY_ID="key-id",
+        ALIYUN_SMS_SIGN_NAME="海马生鲜",
+        ALIYUN_SMS_TEMPLATE_CODE="SMS_000001",
+    )
+    assert_refused_naming(result, "ALIYUN_ACCESS_KEY_SECRET")

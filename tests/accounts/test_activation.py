@@ -8,15 +8,14 @@ from django.core import signing
 from haima.accounts.models import User
 from haima.accounts.tokens import activation_token_make
 from haima.mail.models import OutboundEmail
+from tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def user():
-    return User.objects.create_user(
-        "xiaoming", "ming@example.cn", "fresh-Mango-42", is_active=False
-    )
+    return user_create(is_active=False)
 
 
 @pytest.fixture

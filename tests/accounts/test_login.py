@@ -18,11 +18,6 @@ from tests.helpers import STRONG_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def user():
-    return User.objects.create_user("xiaoming", "ming@example.cn", STRONG_PASSWORD)
-
-
 def log_in(
     api_client, login="xiaoming", password=STRONG_PASSWORD, *, meta=None, **body
 ):

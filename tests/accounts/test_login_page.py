@@ -10,11 +10,6 @@ from tests.helpers import STRONG_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def user():
-    return User.objects.create_user("xiaoming", "ming@example.cn", STRONG_PASSWORD)
-
-
 def post_login(client, password=STRONG_PASSWORD, **extra):
     data = {"login": "xiaoming", "password": password, **extra}
     return client.post("/user/login/", data)

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Another-Kiwi-77"
 
 
-@pytest.fixture
-def user():
-    return User.objects.create_user("xiaoming", "ming@example.cn", STRONG_PASSWORD)
-
-
 def signed_in(password=STRONG_PASSWORD) -> Client:
     client = Client()
     response = client.post(

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from haima.core.client_ip import client_ip
+from haima.core.client_ip import client_ip, ip_bucket
 
 
 def request_from(forwarded: str | None = None):
@@ -30,3 +30,18 @@ def test_the_entry_the_outermost_trusted_proxy_added(
 ):
     settings.TRUSTED_PROXY_COUNT = proxies
     assert client_ip(request_from(forwarded)) == expected
+
+
+@pytest.mark.parametrize(
+    ("ip", "bucket"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::1%eth0", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_limits_count_ipv6_by_64(ip, bucket):
+    assert ip_bucket(ip) == bucket

@@ -83,3 +83,18 @@ def test_in_process_delivery_tries_once_and_keeps_the_email(
     call_command("resend_pending_emails")
     assert len(mailbox.wait_for(1)) == 1
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+
+
+def test_a_broker_outage_is_logged_without_the_tasks_arguments(monkeypatch, caplog):
+    from kombu.exceptions import OperationalError
+
+    from haima.core.dispatch import task_publish
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(send_probe_mail, "apply_async", unreachable)
+    assert task_publish(send_probe_mail, "sealed-secret@x.cn", "subject") is False
+    assert "send_probe_mail not published" in caplog.text
+    assert "sealed-secret" not in caplog.text
