@@ -109,9 +109,9 @@ def login(request, response: HttpResponse, payload: LoginIn):
 
     401 for a wrong login or password alike; 403 ``inactive`` only after the
     right password; 400 ``captcha_required`` after 3 failures in a row for
-    the account or the IP; 429 after 10 failures for the account in 15
-    minutes or 50 from the IP. The session key and CSRF token rotate: fetch
-    ``csrf`` again.
+    the typed login or the IP; 429 ``locked`` after 10 failures for the typed
+    login in 15 minutes or 50 from the IP (an IPv6 /64). The session key and
+    CSRF token rotate: fetch ``csrf`` again.
     """
     data = _valid(LoginForm(payload.dict(include={"login", "password", "remember"})))
     user = user_login(

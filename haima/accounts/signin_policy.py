@@ -163,9 +163,9 @@ def signin_attempt(
     limits = _limits(
         door.lockouts + door.captcha_after, subject=subject, context=context
     )
+    counts = ratelimit_reserve(limits)
     attempt = SigninAttempt(limits, context)
     try:
-        counts = ratelimit_reserve(limits)
         for name in door.lockouts:
             if counts[name] > rate_for(name).limit:
                 raise SigninLocked(ratelimit_retry_after(name, limits[name]))
