@@ -5,6 +5,7 @@ Both work as plain forms without JavaScript (one form, two buttons:
 fetch with a 60 s countdown that survives a reload.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
+from haima.captchas.services import FIELD as CAPTCHA_FIELD
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError
 from haima.sms.models import SmsSend
@@ -28,7 +30,7 @@ SEND = "send"
 def _sms_code_page(request, *, form_class, purpose, template, verify, **extra):
     """Send a code (``action=send``) or call ``verify(form)`` for a response."""
     form = _bound(form_class, request)
-    cooldown = 0
+    cooldown, captcha_errors = 0, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -45,7 +47,12 @@ def _sms_code_page(request, *, form_class, purpose, template, verify, **extra):
             else:
                 return verify(form)
         except ApplicationError as error:
-            _show_errors(form, error)
+            # The captcha is no field of the form: its errors go by its widget.
+            captcha_errors = (getattr(error, "errors", None) or {}).get(
+                CAPTCHA_FIELD, []
+            )
+            if not captcha_errors:
+                _show_errors(form, error)
     widget = CaptchaWidget()
     return render(
         request,
@@ -54,6 +61,8 @@ def _sms_code_page(request, *, form_class, purpose, template, verify, **extra):
             "form": form,
             "purpose": purpose,
             "cooldown": cooldown,
+            "captcha_errors": captcha_errors,
+            "code_minutes": max(1, settings.SMS_CODE_TTL // 60),
             "captcha": widget.render("captcha", None, attrs={"id": "id_captcha"}),
             "captcha_media": widget.media,
             **extra,

@@ -13,6 +13,10 @@ MOBILE_TYPES = {
 
 def normalize_phone(raw: str) -> str:
     """Return ``raw`` in E.164, or raise ValidationError if it is no CN mobile."""
+    if any(char.isalpha() for char in raw):
+        # libphonenumber reads letters as a keypad's (138ABCDEFGH becomes
+        # +8613822233344) and drops an "ext 1": only digits typed are a number.
+        raise ValidationError(INVALID_PHONE, code="invalid_phone")
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:

@@ -22,13 +22,14 @@ import math
 import time
 from http import HTTPStatus
 
-from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, RateLimited
 from haima.core.ratelimit import (
+    rate_for,
     ratelimit_passed,
     ratelimit_release,
     ratelimit_reserve,
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 PER_PHONE = ("sms_phone_cooldown", "sms_phone_hour", "sms_phone_day")
 SITE = "sms_site_day"
 TOO_OFTEN = _("Too many codes for this number or network; please try again later.")
+COOLING_DOWN = _("A code was just sent; you can ask for another in %(seconds)d s.")
 # Aliyun's BUSINESS_LIMIT_CONTROL message names the limit that was hit.
 PROVIDER_WAITS = (("分钟", 60), ("小时", 3600), ("天", 86400))
 
@@ -78,11 +80,14 @@ def sms_send_reserve(*, phone: str, context: RequestContext) -> dict[str, str]:
         if cache.add("sms:budget-alarm", 1, timeout=waits[SITE]):
             logger.error(
                 "SMS daily budget of %d reached: sends refused for %d s",
-                settings.SMS_DAILY_BUDGET,
+                rate_for(SITE).limit,  # SMS_DAILY_BUDGET, or RATE_SMS_SITE_DAY
                 waits[SITE],
             )
         raise SmsBudgetExhausted(waits[SITE])
     waits.pop(SITE, None)
+    if list(waits) == ["sms_phone_cooldown"]:
+        wait = waits["sms_phone_cooldown"]
+        raise RateLimited(wait, gettext(COOLING_DOWN) % {"seconds": wait})
     raise RateLimited(max(waits.values()), TOO_OFTEN)
 
 

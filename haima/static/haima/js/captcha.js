@@ -42,12 +42,14 @@
 
     answer.addEventListener("blur", function () {
       if (!answer.value.trim()) { show("", ""); return; }
+      var checked = key.value;
       fetch("/api/v1/captcha/check", {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(widget) },
-        body: JSON.stringify({ key: key.value, answer: answer.value })
+        body: JSON.stringify({ key: checked, answer: answer.value })
       }).then(function (response) {
+        if (key.value !== checked) { return; }  // a newer captcha is shown
         if (response.ok) {
           show("✓ " + widget.dataset.okText, "ok");
         } else {
