@@ -92,3 +92,18 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def cpu_seconds(names: tuple[str, ...] = (), parent: int = 0) -> float:
+    """CPU time used so far by the processes whose command is in ``names``,
+    or whose parent is ``parent`` (gunicorn's workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = tail.split()
+        if head.split("(", 1)[1] in names or int(fields[1]) == parent:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")

@@ -17,10 +17,9 @@ import os
 import statistics
 import threading
 import time
-from pathlib import Path
 
 from _django import setup
-from _services import fresh_services, gunicorn, stop
+from _services import cpu_seconds, fresh_services, gunicorn, stop
 
 CLIENTS = 4
 SECONDS = 15.0
@@ -65,21 +64,6 @@ server, url = gunicorn(
 )
 counts = [0] * CLIENTS
 failures = []
-
-
-def cpu_seconds(names: tuple[str, ...] = (), parent: int = 0) -> float:
-    """CPU time used so far by the processes whose command is in ``names``,
-    or whose parent is ``parent`` (gunicorn's workers)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, tail = stat.read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        fields = tail.split()
-        if head.split("(", 1)[1] in names or int(fields[1]) == parent:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 SERVICES = ("postgres", "redis-server")

@@ -13,6 +13,7 @@ turns out not to count (a refused or successful attempt) is given back with
 ``ratelimit_release``.
 """
 
+import functools
 import hashlib
 import math
 import re
@@ -46,6 +47,7 @@ class Rate:
     period: int
 
     @classmethod
+    @functools.cache  # a guard reads its rates on every request
     def parse(cls, text: str) -> "Rate":
         """Parse ``"<count>/<unit>"`` or ``"<count>/<n><unit>"``, unit in s m h d."""
         match = RATE_PATTERN.fullmatch(text.strip())
@@ -191,8 +193,9 @@ def ratelimit_retry_after(name: str, identity: str) -> int:
 def ratelimit_clear(limits: dict[str, str] | Iterable[tuple[str, str]]) -> None:
     """Forget the counts of ``{name: identity}`` (or ``(name, identity)`` pairs)."""
     pairs = limits.items() if isinstance(limits, dict) else limits
+    on_redis = _redis_client() is not None  # only the fallback has start keys
     keys = []
     for name, identity in pairs:
         window = _Window(name, identity)
-        keys += [window.start_key, window.count_key]
+        keys += [window.count_key] if on_redis else [window.count_key, window.start_key]
     caches["security"].delete_many(keys)

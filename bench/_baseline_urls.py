@@ -1,0 +1,66 @@
+"""The site's URLs plus ``POST /bench/redis-work``, for bench/sms_login_throughput.py.
+
+The view is the baseline that ``POST /api/v1/sms/login`` is measured
+against: a plain Django view (no ninja, no forms, no PostgreSQL, no HMAC)
+that sends Redis, through the raw redis-py client behind the ``security``
+cache, the commands one SMS sign-in sends, in as many round trips, on keys
+of the same kind: the sign-in policy's reservation of the IP (MULTI INCRBY
+EXPIRE NX EXEC), the code's pointer (GET), the reservation of its tries
+(MULTI ... EXEC), its record (GET, DEL), the release of the IP's reservation
+(the same Lua script), the clearing of 7 absent counters (one DEL), and the
+session's creation and save at sign-in (EXISTS, SET NX, GET, SET). It goes
+through the same middleware as the API, CSRF check included.
+
+The bench writes the pointers and records beforehand
+(``bench:sms:ptr:<phone>`` -> id, ``bench:sms:rec:<id>`` -> 64 hex digits);
+a missing one is a 500, so a miscounted run cannot pass for a fast one.
+"""
+
+import json
+import secrets
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.urls import path
+from django_redis import get_redis_connection
+
+from config.urls import urlpatterns as site_urlpatterns
+from haima.core.ratelimit import RELEASE_SCRIPT
+
+# What the sign-in policy's and the code's counters last (900 s: signin_ip).
+WINDOW = 900
+CLEARED = 7  # counters cleared at sign-in: 2 subjects x 3 names + the IP's
+SESSION_TTL_MS = 14 * 24 * 3600 * 1000
+EMPTY_SESSION = b"\x80\x04}\x94."  # pickle.dumps({}): what Session.create() writes
+SIGNED_IN_SESSION = b"\x80" * 211  # as long as the pickled signed-in session
+
+
+def redis_work(request):
+    phone = json.loads(request.body)["phone"]
+    redis = get_redis_connection("security")
+    ip_key = f"bench:rl:ip:{request.META['REMOTE_ADDR']}"
+    with redis.pipeline() as pipe:
+        pipe.incr(ip_key).expire(ip_key, WINDOW, nx=True)
+        pipe.execute()
+    code_id = redis.get(f"bench:sms:ptr:{phone}")
+    if code_id is None:
+        raise LookupError(f"no baseline pointer for {phone}")
+    code_id = code_id.decode()
+    tries_key = f"bench:rl:tries:{code_id}"
+    with redis.pipeline() as pipe:
+        pipe.incr(tries_key).expire(tries_key, settings.SMS_CODE_TTL, nx=True)
+        pipe.execute()
+    record_key = f"bench:sms:rec:{code_id}"
+    if redis.get(record_key) is None or not redis.delete(record_key):
+        raise LookupError(f"no baseline record for {phone}")
+    redis.eval(RELEASE_SCRIPT, 1, ip_key)
+    redis.delete(*(f"bench:rl:cleared:{code_id}:{i}" for i in range(CLEARED)))
+    session_key = f"bench:session:{secrets.token_hex(16)}"
+    redis.exists(session_key)
+    redis.set(session_key, EMPTY_SESSION, nx=True, px=SESSION_TTL_MS)
+    redis.get(session_key)
+    redis.set(session_key, SIGNED_IN_SESSION, px=settings.SESSION_IDLE_TIMEOUT * 1000)
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [path("bench/redis-work", redis_work), *site_urlpatterns]
