@@ -18,6 +18,7 @@ code never matches (the tutorial's placeholder made a missing code equal
 
 import hashlib
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import caches
@@ -95,9 +96,13 @@ def sms_code_verify(*, phone: str, purpose: str, code: str) -> None:
     if digest is None:
         raise SmsCodeRejected("spent" if tries > allowed else "expired")
     if tries > allowed:
-        cache.delete(record_key)
+        # Not deleted here: a try within the five may still be comparing, and
+        # it deletes the code itself (used, or the fifth wrong one). Deleting
+        # it here could make that try lose a right code to a late guess.
         raise SmsCodeRejected("spent")
-    if not constant_time_compare(digest, _digest(phone, purpose, code.strip())):
+    # Full-width digits from a Chinese input method are the same code.
+    typed = unicodedata.normalize("NFKC", code).strip()
+    if not constant_time_compare(digest, _digest(phone, purpose, typed)):
         if tries == allowed:
             cache.delete(record_key)
         raise SmsCodeRejected("invalid")

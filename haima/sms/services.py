@@ -13,7 +13,7 @@ from haima.captchas.services import captcha_consume
 from haima.core.context import RequestContext
 from haima.core.dispatch import task_publish
 from haima.core.exceptions import ApplicationError, ValidationFailed
-from haima.core.ratelimit import ratelimit_release
+from haima.core.ratelimit import rate_for, ratelimit_release
 
 from .codes import sms_code_discard, sms_code_issue
 from .delivery import seal
@@ -73,4 +73,4 @@ def sms_code_send(
         send.provider_message = "broker unreachable"
         send.save(update_fields=["status", "provider_message"])
         raise SmsQueueUnavailable()
-    return settings.SMS_RESEND_COOLDOWN
+    return rate_for("sms_phone_cooldown").period  # SMS_RESEND_COOLDOWN
