@@ -12,6 +12,7 @@ from captcha.models import CaptchaStore
 from django.test import Client
 from django.utils import timezone
 
+from config.celery import app
 from haima.captchas.services import captcha_issue
 from tests.factories import user_create
 from tests.harness import OUTPUT_DIR
@@ -184,6 +185,16 @@ def _empty_caches(django_db_blocker):
                 cache.delete_pattern("*")
             else:
                 cache.clear()
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """Run tasks in this process, as with no broker, even on a services run.
+
+    Inside a request the task runs once the response is sent; outside one,
+    at once (haima.core.dispatch).
+    """
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 @pytest.fixture

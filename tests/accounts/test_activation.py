@@ -119,6 +119,8 @@ def test_page_says_invalid(client):
     assert "激活链接无效" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the look-up runs after commit
+@pytest.mark.usefixtures("in_process")
 class TestResend:
     def test_inactive_address_gets_a_new_link(self, api_client, user):
         response = api_client.post_json(

@@ -36,6 +36,8 @@ def reset_link(email: OutboundEmail) -> str:
     return next(w for w in email.text_body.split() if "/user/password/reset/" in w)
 
 
+@pytest.mark.django_db(transaction=True)  # the look-up runs after commit
+@pytest.mark.usefixtures("in_process")
 class TestReset:
     def test_request_queues_a_link_for_an_active_account(self, api_client, user):
         response = api_client.post_json(

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from config.celery import app
 from haima.accounts.phones import mask_phone
 from haima.core.context import RequestContext
 from haima.core.ratelimit import ratelimit_clear
@@ -52,16 +51,6 @@ def dysmsapi(settings, monkeypatch):
     settings.ALIYUN_SMS_TEMPLATE_CODE = TEMPLATE_CODE
     yield server
     server.stop()
-
-
-@pytest.fixture
-def in_process(monkeypatch):
-    """Run tasks in this process, as with no broker, even on a services run.
-
-    Inside a request the task runs once the response is sent; outside one,
-    at once (haima.core.dispatch).
-    """
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 @pytest.fixture

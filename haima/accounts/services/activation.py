@@ -1,8 +1,10 @@
 """Activation by the emailed link, and asking for a new link."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from haima.core.context import RequestContext
+from haima.core.dispatch import task_publish_on_commit
 from haima.core.exceptions import ApplicationError
 from haima.core.ratelimit import ratelimit_hit
 
@@ -45,13 +47,21 @@ def user_activate(*, token: str) -> User:
 
 
 def activation_resend(*, email: str, context: RequestContext) -> None:
-    """Queue a new link if ``email`` belongs to an inactive account.
+    """Send a new link if ``email`` belongs to an inactive account.
 
-    Says nothing either way, so it cannot tell who is registered; limited per
-    address and per IP whether or not the address exists.
+    Says nothing either way, so it cannot tell who is registered: limited per
+    address and per IP whether or not the address exists, and the look-up
+    happens in a task (haima.accounts.tasks), so the answer takes as long.
     """
+    from ..tasks import resend_activation_link
+
     ratelimit_hit("activation_resend_ip", context.ip_bucket)
     ratelimit_hit("activation_resend_email", email.strip().lower())
+    task_publish_on_commit(resend_activation_link, email, translation.get_language())
+
+
+def activation_resend_decide(*, email: str) -> None:
+    """Queue the activation email if ``email`` is an inactive account's."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=False).first()
     if user is not None:
         activation_email_queue(user=user)

@@ -9,9 +9,11 @@ from django.contrib.auth import password_validation, update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from haima.core.context import RequestContext
+from haima.core.dispatch import task_publish_on_commit
 from haima.core.exceptions import ApplicationError, ValidationFailed
 from haima.core.ratelimit import ratelimit_hit
 
@@ -47,9 +49,20 @@ def _validated(password: str, user: User) -> str:
 
 
 def password_reset_request(*, email: str, context: RequestContext) -> None:
-    """Email a reset link if ``email`` is an active account's; say nothing."""
+    """Email a reset link if ``email`` is an active account's; say nothing.
+
+    The look-up happens in a task (haima.accounts.tasks), for a known and an
+    unknown address alike, so the answer takes as long for both.
+    """
+    from ..tasks import send_password_reset_link
+
     ratelimit_hit("password_reset_ip", context.ip_bucket)
     ratelimit_hit("password_reset_email", email.strip().lower())
+    task_publish_on_commit(send_password_reset_link, email, translation.get_language())
+
+
+def password_reset_decide(*, email: str) -> None:
+    """Queue the reset email if ``email`` is an active account's."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is not None:
         password_reset_email_queue(user=user)
