@@ -3,10 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from haima.captchas.views import captcha_refresh
+
 urlpatterns = [
     path("", include("haima.shop.urls")),
     path("user/", include("haima.accounts.urls")),
     path("api/v1/", include("haima.api.urls")),
+    # Before captcha.urls: its refresh view would mint captchas with no limit.
+    path("captcha/refresh/", captcha_refresh, name="captcha-refresh"),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

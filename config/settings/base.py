@@ -33,6 +33,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "haima.core.context.RequestContextMiddleware",
     # Before the session: its language is needed by error envelopes even
     # when the session store itself fails. Django keeps no language in the
     # session since 4.0.

@@ -19,7 +19,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from haima.core.context import RequestContext
-from haima.core.exceptions import ValidationFailed
+from haima.core.exceptions import RateLimited, ValidationFailed
 from haima.core.ratelimit import ratelimit_hit
 
 FIELD = "captcha"
@@ -31,6 +31,7 @@ TEST_MODE_ANSWER = "passed"
 MISSING = _("Please enter the captcha.")
 EXPIRED = _("The captcha has expired; please enter the new one.")
 WRONG = _("The captcha is wrong; please enter the new one.")
+TOO_MANY = _("Too many captchas asked for; please wait a moment.")
 
 
 class CaptchaRejected(ValidationFailed):
@@ -51,7 +52,10 @@ def captcha_issue(*, context: RequestContext | None = None) -> IssuedCaptcha:
     only ask so often (RATE_LIMITS["captcha_ip"]).
     """
     if context is not None:
-        ratelimit_hit("captcha_ip", context.ip_bucket)
+        try:
+            ratelimit_hit("captcha_ip", context.ip_bucket)
+        except RateLimited as refused:
+            raise RateLimited(refused.retry_after, TOO_MANY) from None
     key = CaptchaStore.generate_key()
     return IssuedCaptcha(key=key, image_url=captcha_image_url(key))
 

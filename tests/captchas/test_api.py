@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from captcha.models import CaptchaStore
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,32 @@ def test_issuing_is_limited_per_ip(api_client, settings):
     assert statuses == [200, 200, 200, 429]
     other = api_client.get("/api/v1/captcha", REMOTE_ADDR="10.0.0.7")
     assert other.status_code == 200
+
+
+class TestOneLimitForEveryWayToMint:
+    """The API, simple-captcha's refresh URL and page renders share captcha_ip."""
+
+    @pytest.fixture(autouse=True)
+    def three_a_minute(self, settings):
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, "captcha_ip": "3/m"}
+
+    def refresh(self, client):
+        return client.get("/captcha/refresh/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+
+    def test_the_refresh_url_counts_and_refuses(self, client):
+        statuses = [self.refresh(client).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert CaptchaStore.objects.count() == 3
+        refused = self.refresh(client)
+        assert 0 < int(refused["Retry-After"]) <= 60
+        assert refused.json()["error"]
+
+    def test_api_refresh_and_pages_share_one_count(self, api_client, client):
+        assert api_client.get("/api/v1/captcha").status_code == 200
+        assert self.refresh(client).status_code == 200
+        assert "data-captcha-image" in client.get("/user/register/").content.decode()
+        page = client.get("/user/register/").content.decode()
+        assert "data-captcha-image" not in page  # the fourth: refused, no row
+        assert "请求图形验证码过于频繁" in page
+        assert CaptchaStore.objects.count() == 3
+        assert api_client.get("/api/v1/captcha").status_code == 429

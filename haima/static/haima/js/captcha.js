@@ -15,6 +15,7 @@
     var key = widget.querySelector("input[type=hidden]");
     var answer = widget.querySelector("input[type=text]");
     var status = widget.querySelector("[data-captcha-status]");
+    if (!image) { return; }  // refused (too many captchas): nothing to refresh
 
     function show(text, state) {
       status.textContent = text;
