@@ -8,13 +8,21 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k3y-" + "".join(chr(ord("a") + n % 26) for n in range(60))
 
 
-def manage_check(tmp_path, **variables) -> subprocess.CompletedProcess:
+def manage_check(tmp_path, *options, **variables) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the test run's own browser
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -22,7 +30,7 @@ def manage_check(tmp_path, **variables) -> subprocess.CompletedProcess:
         **variables,
     )
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *options],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -56,7 +64,7 @@ def test_captcha_test_mode_is_refused_in_production(tmp_path):
     result = manage_check(
         tmp_path,
         DEBUG="false",
-        SECRET_KEY="s" * 50,
+        SECRET_KEY=STRONG_KEY,
         CAPTCHA_TEST_MODE="true",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
     )
@@ -65,13 +73,13 @@ def test_captcha_test_mode_is_refused_in_production(tmp_path):
 
 def test_captcha_test_mode_is_allowed_on_sqlite(tmp_path):
     result = manage_check(
-        tmp_path, DEBUG="false", SECRET_KEY="s" * 50, CAPTCHA_TEST_MODE="true"
+        tmp_path, DEBUG="false", SECRET_KEY=STRONG_KEY, CAPTCHA_TEST_MODE="true"
     )
     assert result.returncode == 0, result.stderr
 
 
 def test_production_with_its_secrets_starts(tmp_path):
-    result = manage_check(tmp_path, DEBUG="false", SECRET_KEY="s" * 50)
+    result = manage_check(tmp_path, DEBUG="false", SECRET_KEY=STRONG_KEY)
     assert result.returncode == 0, result.stderr
 
 
@@ -104,3 +112,17 @@ def test_the_aliyun_backend_needs_its_keys(tmp_path):
         ALIYUN_SMS_TEMPLATE_CODE="SMS_000001",
     )
     assert_refused_naming(result, "ALIYUN_ACCESS_KEY_SECRET")
+
+
+@pytest.mark.parametrize(
+    "key", ["abc", "s" * 60, "django-insecure-" + "abcdefghij" * 6]
+)
+def test_a_weak_secret_key_is_refused_when_not_debugging(tmp_path, key):
+    result = manage_check(tmp_path, DEBUG="false", SECRET_KEY=key)
+    assert_refused_naming(result, "SECRET_KEY")
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {"DEBUG": "false", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "shop.cn"}
+    deploy = manage_check(tmp_path, "--deploy", "--fail-level", "WARNING", **env)
+    assert deploy.returncode == 0, deploy.stderr + deploy.stdout

@@ -4,6 +4,9 @@ Each is embedded unless its URL is set: SQLite, the database cache, tasks
 run in-process, mail on the console.
 """
 
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
 from .environment import DATA_DIR, env
 
 # --- Database -------------------------------------------------------------
@@ -33,18 +36,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # must fail closed and so never swallows errors.
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis that accepts connections and never answers must fail a request
+# in about a second, not hang it: timeouts on connect and on every reply,
+# and one immediate retry instead of redis-py's default three with backoff.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+_REDIS_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+    "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+    "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 1)},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "haima",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            "OPTIONS": {**_REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
         },
         "security": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "haima-sec",
+            "OPTIONS": _REDIS_OPTIONS,
         },
     }
     SESSION_ENGINE = "haima.core.sessions.cache"
@@ -85,6 +98,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.2,
     "socket_connect_timeout": 2,
+    "socket_timeout": 2,
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="haima")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

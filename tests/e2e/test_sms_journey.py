@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from config.celery import app
 from haima.accounts.models import User
@@ -73,7 +74,7 @@ def save_screenshot(page, name: str) -> Path:
 
 def wait_for_countdown(page) -> None:
     """Until 获取验证码 counts down (it is disabled from the click on)."""
-    page.wait_for_function(f"/\\d/.test(document.querySelector('{SEND}').textContent)")
+    expect(page.locator(SEND)).to_have_text(re.compile(r"\d"))
 
 
 def seconds_left(page) -> int:
@@ -106,17 +107,14 @@ def test_sign_in_by_sms_with_countdown_across_a_reload(
     first = seconds_left(page)
     assert 55 <= first <= 60
     # Sending spent the captcha: the widget shows a fresh one, answer empty.
-    page.wait_for_function("!document.querySelector('input[name=captcha_1]').value")
+    expect(page.locator("input[name=captcha_1]")).to_have_value("")
     page.wait_for_load_state("networkidle")
     # Sending did not pre-check the answer it spent: no ✗ on the new captcha.
     assert page.locator(".captcha-status.fail").count() == 0
     screenshot("sent")
 
     page.clock.fast_forward(5_000)
-    page.wait_for_function(
-        f"n => !document.querySelector('{SEND}').textContent.includes(n)",
-        arg=str(first),
-    )
+    expect(page.locator(SEND)).not_to_have_text(re.compile(str(first)))
     second = seconds_left(page)
     assert second < first
 
@@ -282,7 +280,7 @@ def test_pages_fit_desktop_and_mobile(browser, live_server, sms_outbox, lang, si
         page.fill("input[name=captcha_1]", "PASSED")
         page.click(SEND)
         wait_for_countdown(page)
-        page.wait_for_function("!document.querySelector('input[name=captcha_1]').value")
+        expect(page.locator("input[name=captcha_1]")).to_have_value("")
         page.wait_for_load_state("networkidle")
         assert page.locator(".captcha-status.fail").count() == 0
         look("sms-after")
