@@ -15,3 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A 500 caused by an unreachable database or Redis is a 503 (Retry-After).
+handler500 = "haima.api.unavailable.server_error"

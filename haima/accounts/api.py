@@ -6,11 +6,18 @@ from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.security import SessionAuth
 
-from haima.api.envelope import Envelope, ErrorEnvelope, envelope
+from haima.api.envelope import (
+    ANY_CALL,
+    STATE_CHANGING,
+    WITH_BODY,
+    Envelope,
+    envelope,
+    error_responses,
+)
 from haima.core.context import RequestContext
 from haima.core.exceptions import ValidationFailed
 
-from .forms import EmailForm, LoginForm, RegistrationForm
+from .forms import CurrentPasswordForm, EmailForm, LoginForm, RegistrationForm
 from .remember import remember_username
 from .schemas import (
     EmailIn,
@@ -32,14 +39,16 @@ from .services.password import (
     password_reset_confirm,
     password_reset_request,
 )
-from .services.registration import user_register
+from .services.registration import registration_attempt_count, user_register
 from .services.sms_login import user_login_by_sms, user_phone_bind
 
 # ApiCsrfViewMiddleware has already checked CSRF for every API call.
 session_auth = SessionAuth(csrf=False)
 
 router = Router(tags=["accounts"])
-ERRORS = {400: ErrorEnvelope, 429: ErrorEnvelope}
+ERRORS = error_responses(WITH_BODY)
+# Also 401: wrong credentials, or no session where one is needed.
+AUTH_ERRORS = error_responses(WITH_BODY, HTTPStatus.UNAUTHORIZED)
 
 
 def _valid(form) -> dict:
@@ -49,7 +58,12 @@ def _valid(form) -> dict:
 
 
 @router.get(
-    "me", response={200: Envelope[UserData], 401: ErrorEnvelope}, auth=session_auth
+    "me",
+    response={
+        200: Envelope[UserData],
+        **error_responses(ANY_CALL, HTTPStatus.UNAUTHORIZED),
+    },
+    auth=session_auth,
 )
 def me(request):
     """Return the signed-in user; 401 when signed out."""
@@ -59,6 +73,7 @@ def me(request):
 @router.post("register", response={201: Envelope[UserData], **ERRORS})
 def register(request, payload: RegisterIn):
     """Create an inactive account and queue its activation email."""
+    registration_attempt_count(context=RequestContext.from_request(request))
     fields = payload.dict(exclude={"captcha_key", "captcha_answer"})
     data = _valid(
         RegistrationForm(
@@ -95,15 +110,7 @@ def resend_activation(request, payload: EmailIn):
     return envelope(None, message=RESEND_SENT)
 
 
-@router.post(
-    "login",
-    response={
-        200: Envelope[UserData],
-        401: ErrorEnvelope,
-        403: ErrorEnvelope,
-        **ERRORS,
-    },
-)
+@router.post("login", response={200: Envelope[UserData], **AUTH_ERRORS})
 def login(request, response: HttpResponse, payload: LoginIn):
     """Sign in with username or email.
 
@@ -126,7 +133,9 @@ def login(request, response: HttpResponse, payload: LoginIn):
     return envelope({"user": user})
 
 
-@router.post("logout", response=Envelope[None])
+@router.post(
+    "logout", response={200: Envelope[None], **error_responses(STATE_CHANGING)}
+)
 def logout(request):
     user_logout(request=request)
     return envelope(None)
@@ -155,11 +164,13 @@ def password_reset_set(request, payload: PasswordResetConfirmIn):
 
 @router.post(
     "password/change",
-    response={200: Envelope[None], 401: ErrorEnvelope, **ERRORS},
+    response={200: Envelope[None], **AUTH_ERRORS},
     auth=session_auth,
 )
 def password_change_set(request, payload: PasswordChangeIn):
     """Change the password; this session stays, the others end."""
+    # The old password's rules (length) before it is checked and counted.
+    _valid(CurrentPasswordForm({"old_password": payload.old_password}))
     password_change(
         request=request,
         user=request.auth,
@@ -171,7 +182,7 @@ def password_change_set(request, payload: PasswordChangeIn):
 
 @router.post(
     "sms/login",
-    response={200: Envelope[SmsLoginData], 403: ErrorEnvelope, **ERRORS},
+    response={200: Envelope[SmsLoginData], **ERRORS},
 )
 def sms_login(request, payload: SmsLoginIn):
     """Sign in with a code from ``sms/send`` (purpose ``login``).
@@ -191,7 +202,7 @@ def sms_login(request, payload: SmsLoginIn):
 
 @router.post(
     "sms/bind",
-    response={200: Envelope[UserData], 401: ErrorEnvelope, **ERRORS},
+    response={200: Envelope[UserData], **AUTH_ERRORS},
     auth=session_auth,
 )
 def sms_bind(request, payload: SmsBindIn):

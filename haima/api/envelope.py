@@ -1,11 +1,14 @@
 """The one JSON envelope of every API answer: ``{code, message, data}``."""
 
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
+
+from haima.core.exceptions import Reason
 
 API_PREFIX = "/api/"
 
@@ -21,6 +24,9 @@ STATUS_MESSAGES = {
     HTTPStatus.METHOD_NOT_ALLOWED: _("This method is not allowed here."),
     HTTPStatus.TOO_MANY_REQUESTS: _("Too many requests; please try again later."),
     HTTPStatus.INTERNAL_SERVER_ERROR: _("Something went wrong on our side."),
+    HTTPStatus.SERVICE_UNAVAILABLE: _(
+        "The service is briefly unavailable; please try again shortly."
+    ),
 }
 
 
@@ -31,7 +37,7 @@ class Envelope(Schema, Generic[T]):
 
 
 class ErrorData(Schema):
-    reason: str | None = None
+    reason: Reason | None = None
     errors: dict[str, list[str]] | None = None
     retry_after: int | None = None
 
@@ -40,6 +46,29 @@ class ErrorEnvelope(Schema):
     code: int
     message: str
     data: ErrorData | None
+
+
+# The statuses that the transport itself may answer, by kind of operation:
+# another method (405) and a store that cannot be reached (503) anywhere;
+# the CSRF check (403) on every state-changing call; and for a body, a wrong
+# media type (415), bad JSON or fields (400) and the rate limits (429).
+ANY_CALL = (HTTPStatus.METHOD_NOT_ALLOWED, HTTPStatus.SERVICE_UNAVAILABLE)
+STATE_CHANGING = (*ANY_CALL, HTTPStatus.FORBIDDEN)
+WITH_BODY = (
+    *STATE_CHANGING,
+    HTTPStatus.BAD_REQUEST,
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    HTTPStatus.TOO_MANY_REQUESTS,
+)
+
+
+def error_responses(*statuses: int | Iterable[int]) -> dict[int, type[Schema]]:
+    """Declare error statuses (or groups of them) answered with the envelope."""
+    declared: dict[int, type[Schema]] = {}
+    for status in statuses:
+        group = status if isinstance(status, Iterable) else (status,)
+        declared.update({int(code): ErrorEnvelope for code in group})
+    return dict(sorted(declared.items()))
 
 
 def is_api_request(request: HttpRequest) -> bool:

@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from haima.core.exceptions import ApplicationError, NotAuthenticated, ValidationFailed
+from haima.core.exceptions import (
+    ApplicationError,
+    MalformedBody,
+    NotAuthenticated,
+    ValidationFailed,
+)
 
 from .envelope import envelope_response
+from .parser import NOT_JSON
 
 NON_FIELD = "__all__"
 # Parts of a pydantic error location that name where, not which field.
@@ -19,19 +25,29 @@ PYDANTIC_MESSAGES = {
     "missing": gettext_lazy("This field is required."),
     "string_too_long": gettext_lazy("This value is too long."),
     "string_too_short": gettext_lazy("This value is too short."),
+    # Django's own words for a choice not offered (sms/send's purpose).
+    "literal_error": gettext_lazy(
+        "Select a valid choice. That choice is not one of the available choices."
+    ),
 }
+# Body fields reported under the contract's name for them: the captcha is
+# one field to a person, as on pages.
+FIELD_NAMES = {"captcha_key": "captcha", "captcha_answer": "captcha"}
 
 
 def _field_of(location) -> str:
     names = [str(part) for part in location if part not in LOCATION_PARTS]
-    return names[-1] if names else NON_FIELD
+    name = names[-1] if names else NON_FIELD
+    return FIELD_NAMES.get(name, name)
 
 
 def _validation_failed(exc: ValidationError) -> ValidationFailed:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         message = PYDANTIC_MESSAGES.get(error.get("type"), _("Enter a valid value."))
-        errors.setdefault(_field_of(error.get("loc", ())), []).append(str(message))
+        messages = errors.setdefault(_field_of(error.get("loc", ())), [])
+        if str(message) not in messages:
+            messages.append(str(message))
     return ValidationFailed(errors)
 
 
@@ -43,11 +59,13 @@ def _application_error(request, exc: ApplicationError):
 
 
 def _http_error(request, exc: HttpError):
-    # ninja raises HttpError itself only for a body it cannot parse (400);
-    # its English text is replaced by ours, in the request's language.
+    # ninja raises HttpError itself only for a body it cannot parse (400),
+    # wrapping what JsonObjectParser raised; its English text is replaced by
+    # ours, in the request's language.
+    if isinstance(exc.__cause__, ApplicationError):
+        return _application_error(request, exc.__cause__)
     if exc.status_code == HTTPStatus.BAD_REQUEST:
-        exc = ValidationFailed({NON_FIELD: [_("The body is not valid JSON.")]})
-        return _application_error(request, exc)
+        return _application_error(request, MalformedBody(NOT_JSON))
     return envelope_response(exc.status_code)
 
 

@@ -1,10 +1,17 @@
 """Captcha endpoints: a fresh captcha (also "refresh") and the pre-check."""
 
 from dataclasses import asdict
+from http import HTTPStatus
 
 from ninja import Router
 
-from haima.api.envelope import Envelope, ErrorEnvelope, envelope
+from haima.api.envelope import (
+    ANY_CALL,
+    WITH_BODY,
+    Envelope,
+    envelope,
+    error_responses,
+)
 from haima.core.context import RequestContext
 
 from .schemas import CaptchaCheckIn, CaptchaCheckOut, CaptchaOut
@@ -13,14 +20,21 @@ from .services import captcha_check, captcha_issue
 router = Router(tags=["captcha"])
 
 
-@router.get("captcha", response={200: Envelope[CaptchaOut], 429: ErrorEnvelope})
+@router.get(
+    "captcha",
+    response={
+        200: Envelope[CaptchaOut],
+        **error_responses(ANY_CALL, HTTPStatus.TOO_MANY_REQUESTS),
+    },
+)
 def captcha_new(request):
     """Issue a fresh captcha; ``image_url`` is relative to the site root."""
     return envelope(asdict(captcha_issue(context=RequestContext.from_request(request))))
 
 
 @router.post(
-    "captcha/check", response={200: Envelope[CaptchaCheckOut], 400: ErrorEnvelope}
+    "captcha/check",
+    response={200: Envelope[CaptchaCheckOut], **error_responses(WITH_BODY)},
 )
 def captcha_check_answer(request, payload: CaptchaCheckIn):
     """Pre-check an answer for the page's hint.

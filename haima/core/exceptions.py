@@ -5,10 +5,27 @@ language and, where a client must tell cases apart, a stable ``reason``.
 haima.api turns them into the envelope; pages turn them into form errors.
 """
 
+from enum import StrEnum
 from http import HTTPStatus
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
+
+
+class Reason(StrEnum):
+    """Stable codes in ``data.reason`` by which clients tell refusals apart."""
+
+    CAPTCHA_REQUIRED = "captcha_required"
+    CSRF = "csrf"
+    EXPIRED = "expired"
+    INACTIVE = "inactive"
+    INVALID = "invalid"
+    LOCKED = "locked"
+    MALFORMED_JSON = "malformed_json"
+    SMS_UNAVAILABLE = "sms_unavailable"
+    SPENT = "spent"
+    UNAVAILABLE = "unavailable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 
 
 class ApplicationError(Exception):
@@ -27,8 +44,10 @@ class ValidationFailed(ApplicationError):
 
     default_message = _("Please correct the errors below.")
 
-    def __init__(self, errors: dict[str, list[str]], message=None):
-        super().__init__(message, errors=errors)
+    def __init__(
+        self, errors: dict[str, list[str]], message=None, *, reason=None
+    ) -> None:
+        super().__init__(message, reason=reason, errors=errors)
         self.errors = errors
 
     @classmethod
@@ -40,6 +59,23 @@ class ValidationFailed(ApplicationError):
     @classmethod
     def single(cls, message, field: str = NON_FIELD_ERRORS) -> "ValidationFailed":
         return cls({field: [str(message)]})
+
+
+class MalformedBody(ValidationFailed):
+    """The body is not JSON, or not a JSON object: an error of no one field."""
+
+    def __init__(self, message) -> None:
+        super().__init__(
+            {NON_FIELD_ERRORS: [str(message)]}, reason=Reason.MALFORMED_JSON
+        )
+
+
+class UnsupportedMediaType(ApplicationError):
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    default_message = _("Please send the body as application/json.")
+
+    def __init__(self) -> None:
+        super().__init__(reason=Reason.UNSUPPORTED_MEDIA_TYPE)
 
 
 class NotAuthenticated(ApplicationError):

@@ -1,8 +1,10 @@
 """SMS endpoint: send a code. Signing in or binding with it is in accounts."""
 
+from http import HTTPStatus
+
 from ninja import Router
 
-from haima.api.envelope import Envelope, ErrorEnvelope, envelope
+from haima.api.envelope import WITH_BODY, Envelope, envelope, error_responses
 from haima.core.context import RequestContext
 from haima.core.exceptions import NotAuthenticated
 
@@ -17,10 +19,7 @@ router = Router(tags=["sms"])
     "sms/send",
     response={
         200: Envelope[SmsSendOut],
-        400: ErrorEnvelope,
-        401: ErrorEnvelope,
-        429: ErrorEnvelope,
-        503: ErrorEnvelope,
+        **error_responses(WITH_BODY, HTTPStatus.UNAUTHORIZED),
     },
 )
 def sms_send(request, payload: SmsSendIn):

@@ -1,11 +1,13 @@
+from typing import Literal
+
 from ninja import Schema
 
 
 class SmsSendIn(Schema):
-    phone: str = ""
-    purpose: str = ""
-    captcha_key: str = ""
-    captcha_answer: str = ""
+    phone: str
+    purpose: Literal["login", "bind"]
+    captcha_key: str
+    captcha_answer: str
 
 
 class SmsSendOut(Schema):

@@ -115,7 +115,8 @@ def test_openapi_schema_is_valid_openapi_3(api_client):
     assert "/api/v1/me" in schema["paths"]
 
 
-def test_docs_page_is_served_without_a_cdn(api_client):
+def test_docs_page_is_served_without_a_cdn(api_client, settings):
+    settings.API_DOCS = True
     response = api_client.get("/api/v1/docs")
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
