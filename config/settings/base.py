@@ -101,6 +101,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # At most 128 characters (ASVS 2.1.2), for every new password.
+    {"NAME": "haima.accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "haima.accounts.passwords.NoNullCharacterValidator"},
 ]
 
 # --- Browser security -----------------------------------------------------
@@ -136,6 +139,8 @@ CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "haima.core.views.csrf_failure"
+# The browsable docs at /api/v1/docs (the schema is always served).
+API_DOCS = env.bool("API_DOCS", default=DEBUG)
 # ApiCsrfViewMiddleware is Django's CsrfViewMiddleware, applied to the API
 # too; the deploy check looks for the original by name.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
@@ -196,6 +201,8 @@ _RATE_DEFAULTS = {
     "activation_resend_ip": "20/h",
     "password_reset_email": "3/h",
     "password_reset_ip": "20/h",
+    # Sign-ups tried from one network, by page or API, valid or not.
+    "register_ip": "10/h",
     # The sign-in policy (haima.accounts.signin_policy): failed secrets lock
     # a typed login, an account or an IP out (429) for the window...
     "signin_login": "10/15m",
@@ -239,14 +246,42 @@ WHITENOISE_USE_FINDERS = True
 
 # --- Logging --------------------------------------------------------------
 
+# Every handler's formatter escapes control characters in messages
+# (haima.core.logs), so that a value from a request cannot forge a line or
+# repaint a terminal. Django's own loggers are listed to drop the handlers of
+# its default configuration, which print messages raw: "django" logs through
+# the root's handler, runserver's request lines through an escaping copy of
+# Django's formatter. (Its mail_admins handler goes: ADMINS is not set.)
+# Celery workers keep this configuration too (config/celery.py).
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "plain": {
+            "()": "haima.core.logs.EscapingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+        "django.server": {
+            "()": "haima.core.logs.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "NOTSET"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -14,7 +14,7 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=No
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # aiosmtpd, the tests' SMTP server, logs every SMTP command at INFO.
-LOGGING["loggers"] = {"mail.log": {"level": "WARNING"}}  # noqa: F405
+LOGGING["loggers"]["mail.log"] = {"level": "WARNING"}  # noqa: F405
 
 # The tests talk plain HTTP on loopback: cookies must not require HTTPS.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

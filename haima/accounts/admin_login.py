@@ -10,11 +10,14 @@ reads, and counts, as a wrong one.
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from haima.captchas.fields import CaptchaWidget
 from haima.core.context import RequestContext
 from haima.core.exceptions import RateLimited
+from haima.core.text import VisibleTextForm
 
+from .forms import password_field
 from .services.login import AccountInactive, WrongCredentials, password_check
 from .signin_policy import (
     PASSWORD_SIGNIN,
@@ -24,7 +27,10 @@ from .signin_policy import (
 )
 
 
-class AdminLoginForm(AdminAuthenticationForm):
+class AdminLoginForm(VisibleTextForm, AdminAuthenticationForm):
+    # Refused before it is hashed or counted, as at the shop's login.
+    password = password_field(_("Password"), autocomplete="current-password")
+
     def clean(self):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")

@@ -1,32 +1,69 @@
-"""Input rules of the account flows, shared by the pages and the API."""
+"""Input rules of the account flows, shared by the pages and the API.
+
+Every form here refuses invisible and control characters in all its fields
+but passwords (haima.core.text.VisibleTextForm), takes email addresses in
+their one stored spelling (``EmailField``) and passwords of at most 128
+characters (haima.accounts.passwords).
+"""
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from haima.captchas.fields import CaptchaField
+from haima.core.text import VisibleTextForm, normalize_email
 
 from .models import User
+from .passwords import MAX_PASSWORD_LENGTH, PASSWORD_TOO_LONG
 from .services.registration import EMAIL_TAKEN, USERNAME_TAKEN
 from .usernames import MAX_LENGTH, normalize_username, validate_username
 
 PASSWORDS_DIFFER = _("The two passwords differ.")
+EMAIL_MAX_LENGTH = 254  # User.email's column
 
 
-class NewPasswordForm(forms.Form):
+class Form(VisibleTextForm, forms.Form):
+    def refuse(self, message) -> None:
+        """Show ``message`` alone, without cleaning (or spending) what was typed."""
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+        self.add_error(None, message)
+
+
+class EmailField(forms.EmailField):
+    """An address, cleaned to the spelling it is stored and compared in.
+
+    The validators (format, length) check that spelling: an IDN domain's
+    ASCII form is longer than what was typed.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        return normalize_email(value) if value else value
+
+
+def password_field(label, *, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        error_messages={"max_length": PASSWORD_TOO_LONG},
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class NewPasswordForm(Form):
     """A new password typed twice; the rules are checked by the service."""
 
-    password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password_confirm = forms.CharField(
-        label=_("Confirm password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password = password_field(_("New password"), autocomplete="new-password")
+    password_confirm = password_field(
+        _("Confirm password"), autocomplete="new-password"
     )
 
     def clean(self):
@@ -38,8 +75,15 @@ class NewPasswordForm(forms.Form):
 
 
 class RegistrationForm(NewPasswordForm):
+    """Sign-up. The captcha is checked before anybody's name or address.
+
+    Which username or address is taken shows only once the captcha is solved:
+    without it the answer holds the captcha's error and the errors of format
+    alone, the same for a free name and a taken one.
+    """
+
     username = forms.CharField(label=_("Username"), max_length=MAX_LENGTH)
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    email = EmailField(label=_("Email"))
     agree = forms.BooleanField(
         label=_("I agree to the Haima Fresh user agreement"),
         error_messages={"required": _("Please tick to agree to the user agreement.")},
@@ -57,18 +101,12 @@ class RegistrationForm(NewPasswordForm):
     def clean_username(self) -> str:
         username = normalize_username(self.cleaned_data["username"])
         validate_username(username)
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(USERNAME_TAKEN, code="taken")
         return username
-
-    def clean_email(self) -> str:
-        email = BaseUserManager.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(EMAIL_TAKEN, code="taken")
-        return email
 
     def clean(self):
         cleaned = super().clean()
+        if "captcha" not in self.errors:
+            self._check_taken(cleaned)
         password = cleaned.get("password")
         if password and "password_confirm" not in self.errors:
             candidate = User(
@@ -80,31 +118,35 @@ class RegistrationForm(NewPasswordForm):
                 self.add_error("password", error)
         return cleaned
 
+    def _check_taken(self, cleaned: dict) -> None:
+        username, email = cleaned.get("username"), cleaned.get("email")
+        if username and User.objects.filter(username__iexact=username).exists():
+            self.add_error("username", ValidationError(USERNAME_TAKEN, code="taken"))
+        if email and User.objects.filter(email__iexact=email).exists():
+            self.add_error("email", ValidationError(EMAIL_TAKEN, code="taken"))
 
-class EmailForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254)
+
+class EmailForm(Form):
+    email = EmailField(label=_("Email"))
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     login = forms.CharField(label=_("Username or email"), max_length=254)
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = password_field(_("Password"), autocomplete="current-password")
     remember = forms.BooleanField(label=_("Remember my username"), required=False)
 
 
-class PasswordChangeForm(NewPasswordForm):
-    old_password = forms.CharField(
-        label=_("Old password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+class CurrentPasswordForm(Form):
+    """The signed-in user's password, asked again before it is changed."""
+
+    old_password = password_field(_("Old password"), autocomplete="current-password")
+
+
+class PasswordChangeForm(CurrentPasswordForm, NewPasswordForm):
     field_order = ["old_password", "password", "password_confirm"]
 
 
-class SmsCodeForm(forms.Form):
+class SmsCodeForm(Form):
     """A phone and the code texted to it; the captcha guards the sending.
 
     The phone's rules (a mainland mobile number) are the SMS service's, so

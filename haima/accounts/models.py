@@ -1,16 +1,33 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from haima.core.text import normalize_email
+
 from .phones import validate_e164_phone
+
+
+class UserManager(DjangoUserManager):
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """Store an address in its one spelling (haima.core.text.normalize_email).
+
+        Django calls this from ``create_user`` and ``AbstractUser.clean``, so
+        the admin's forms and ``createsuperuser`` store that spelling too.
+        """
+        return normalize_email(email) if email else ""
 
 
 class User(AbstractUser):
     """A shop customer or staff member.
 
     Username and email are unique regardless of case, enforced by the
-    database so that concurrent sign-ups cannot both win. Email and phone are
+    database so that concurrent sign-ups cannot both win; an email is stored
+    in its one spelling (ASCII domain, haima.core.text.normalize_email), so
+    that two spellings of one mailbox collide there too. Email and phone are
     optional (SMS sign-up has no email) and stored as NULL when absent.
     """
 
@@ -23,6 +40,11 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_e164_phone],
         help_text=_("Mainland China mobile number in E.164, e.g. +8613800138000."),
+    )
+    # Set once, by the emailed link: an account staff deactivate later is
+    # not "waiting for activation", and no link turns it back on.
+    activated_at = models.DateTimeField(
+        _("activated at"), null=True, blank=True, editable=False
     )
 
     objects = UserManager()
@@ -41,6 +63,13 @@ class User(AbstractUser):
                 violation_error_message=_("A user with that email already exists."),
             ),
         ]
+
+    def clean(self):
+        # AbstractUser.clean normalises the email: its refusal is the email's.
+        try:
+            super().clean()
+        except ValidationError as error:
+            raise ValidationError({"email": error.error_list}) from None
 
     def save(self, *args, **kwargs):
         # Django's forms and managers give "" for a blank email; NULLs never

@@ -4,6 +4,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from haima.core.text import validate_visible_text
+
 INVALID_PHONE = _("Enter a valid mainland China mobile number.")
 MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
@@ -13,6 +15,9 @@ MOBILE_TYPES = {
 
 def normalize_phone(raw: str) -> str:
     """Return ``raw`` in E.164, or raise ValidationError if it is no CN mobile."""
+    # libphonenumber skips what precedes a number, an ESC or a zero-width
+    # space included: refuse them as every text field does.
+    validate_visible_text(raw)
     if any(char.isalpha() for char in raw):
         # libphonenumber reads letters as a keypad's (138ABCDEFGH becomes
         # +8613822233344) and drops an "ext 1": only digits typed are a number.

@@ -2,13 +2,16 @@
 
 Activation tokens are signed (Django's signing, their own salt) and expire
 after ACTIVATION_MAX_AGE. They sign the user's id and a fingerprint of the
-state they change (active flag, email), so a used link, or one sent to an
-address since replaced, fails as ``invalid``.
+state they change (active flag, activation time, email), so a used link, or
+one sent to an address since replaced, fails as ``invalid``, also once staff
+have deactivated the account it activated.
 
 Password-reset tokens are Django's PasswordResetTokenGenerator's, which mixes
 the password hash and last login into the hash: the link dies once used.
 The user id travels with it as ``<uidb64>.<token>``, one string for the API.
 """
+
+import re
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -20,6 +23,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from .models import User
 
 ACTIVATION_SALT = "haima.accounts.activation"
+UIDB64 = re.compile(r"[A-Za-z0-9_-]{1,20}")
 
 
 class TokenError(Exception):
@@ -29,7 +33,7 @@ class TokenError(Exception):
 
 
 def _fingerprint(user: User) -> str:
-    state = f"{user.pk}:{user.is_active}:{user.email}"
+    state = f"{user.pk}:{user.is_active}:{user.activated_at}:{user.email}"
     return salted_hmac(ACTIVATION_SALT, state, algorithm="sha256").hexdigest()[:20]
 
 
@@ -63,6 +67,8 @@ def password_reset_token_make(user: User) -> str:
 def password_reset_token_user(token: str) -> User:
     """Return the active user the token is for, or raise TokenError."""
     uid, _, user_token = token.partition(".")
+    if not UIDB64.fullmatch(uid):  # base64 decoding would skip other characters
+        raise TokenError("invalid")
     try:
         pk = int(force_str(urlsafe_base64_decode(uid)))
     except (ValueError, TypeError, OverflowError):

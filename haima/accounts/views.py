@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
 from haima.core.context import RequestContext
-from haima.core.exceptions import ApplicationError, ValidationFailed
+from haima.core.exceptions import ApplicationError, RateLimited, ValidationFailed
 
 from .forms import (
     EmailForm,
@@ -38,7 +38,7 @@ from .services.password import (
     password_reset_request,
     password_reset_user,
 )
-from .services.registration import user_register
+from .services.registration import registration_attempt_count, user_register
 from .signin_policy import (
     PASSWORD_SIGNIN,
     SigninLocked,
@@ -58,10 +58,22 @@ def _show_errors(form, error: ApplicationError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+def _registration_allowed(request, form) -> bool:
+    """Count a posted sign-up; past the limit, say so on the form, checking nothing."""
+    if request.method != "POST":
+        return False
+    try:
+        registration_attempt_count(context=RequestContext.from_request(request))
+    except RateLimited as refused:
+        form.refuse(refused.message)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     form = _bound(RegistrationForm, request)
-    if request.method == "POST" and form.is_valid():
+    if _registration_allowed(request, form) and form.is_valid():
         data = form.cleaned_data
         try:
             user_register(

@@ -1,6 +1,6 @@
 """Activation by the emailed link, and asking for a new link."""
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from haima.core.context import RequestContext
@@ -40,9 +40,11 @@ def user_activate(*, token: str) -> User:
     """Activate the account; the link then stops working."""
     user = activation_user(token=token)
     # Conditional update: of two concurrent clicks only one activates.
-    if not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True):
+    now = timezone.now()
+    waiting = User.objects.filter(pk=user.pk, is_active=False, activated_at=None)
+    if not waiting.update(is_active=True, activated_at=now):
         raise ActivationFailed("invalid")
-    user.is_active = True
+    user.is_active, user.activated_at = True, now
     return user
 
 
@@ -62,6 +64,8 @@ def activation_resend(*, email: str, context: RequestContext) -> None:
 
 def activation_resend_decide(*, email: str) -> None:
     """Queue the activation email if ``email`` is an inactive account's."""
-    user = User.objects.filter(email__iexact=email.strip(), is_active=False).first()
+    user = User.objects.filter(
+        email__iexact=email.strip(), is_active=False, activated_at=None
+    ).first()
     if user is not None:
         activation_email_queue(user=user)

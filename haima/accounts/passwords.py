@@ -1,0 +1,48 @@
+"""What a new password may be: at most 128 characters (ASVS 2.1.2), no NUL.
+
+New passwords meet it through AUTH_PASSWORD_VALIDATORS, wherever they are
+set (registration, reset, change, by page or API); every form field that
+takes a password has it as its ``max_length``, so that a password typed to
+sign in is refused before it is hashed, and is not counted as a failure.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+
+MAX_PASSWORD_LENGTH = 128
+PASSWORD_TOO_LONG = _("Use at most %(limit_value)d characters in your password.")
+
+
+class MaximumLengthValidator:
+    """Refuse a new password longer than ``max_length`` characters."""
+
+    def __init__(self, max_length: int = MAX_PASSWORD_LENGTH):
+        self.max_length = max_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                PASSWORD_TOO_LONG,
+                code="password_too_long",
+                params={"limit_value": self.max_length},
+            )
+
+    def get_help_text(self) -> str:
+        return PASSWORD_TOO_LONG % {"limit_value": self.max_length}
+
+
+class NoNullCharacterValidator:
+    """Refuse a new password holding NUL.
+
+    Every form field refuses NUL, the sign-in form's included: a password set
+    with one through the API could never be typed to sign in again. Any other
+    character is allowed (ASVS 2.3.1).
+    """
+
+    def validate(self, password: str, user=None) -> None:
+        if "\x00" in password:
+            raise ValidationError(ProhibitNullCharactersValidator.message, code="null")
+
+    def get_help_text(self) -> str:
+        return ""
