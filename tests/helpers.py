@@ -2,8 +2,10 @@
 
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 
 def free_port() -> int:
@@ -26,3 +28,28 @@ STRONG_PASSWORD = "fresh-Mango-42"
 def activation_link(text: str) -> str:
     """The activation link in an email's text."""
     return re.search(r"https?://\S+/user/active/\S+", text).group(0)
+
+
+def post_in_parallel(server_url: str, path: str, bodies: list[dict]) -> list:
+    """POST each body to ``/api/v1/<path>`` from its own session, all at once.
+
+    Each session fetches its CSRF token first; a barrier then releases the
+    posts together, so they race as parallel guesses would.
+    """
+    import requests
+
+    barrier = threading.Barrier(len(bodies))
+
+    def post(body):
+        session = requests.Session()
+        token = session.get(f"{server_url}/api/v1/csrf").json()["data"]
+        barrier.wait(timeout=10)
+        return session.post(
+            f"{server_url}/api/v1/{path}",
+            json=body,
+            headers={"X-CSRFToken": token["csrf_token"], "Referer": server_url},
+            timeout=30,
+        )
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        return list(pool.map(post, bodies))

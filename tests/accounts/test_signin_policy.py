@@ -2,17 +2,15 @@
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 import pytest
-import requests
 from django.contrib.auth.hashers import MD5PasswordHasher
 
 from haima.accounts.models import User
 from haima.accounts.tokens import password_reset_token_make
 from tests.factories import user_create
-from tests.helpers import STRONG_PASSWORD
+from tests.helpers import STRONG_PASSWORD, post_in_parallel
 
 WRONG = "wrong-password"
 
@@ -59,21 +57,6 @@ class SlowHashChecks:
         monkeypatch.setattr(MD5PasswordHasher, "verify", verify)
 
 
-def parallel_logins(live_server, bodies: list[dict]) -> list[requests.Response]:
-    def post(body):
-        session = requests.Session()
-        token = session.get(f"{live_server.url}/api/v1/csrf").json()["data"]
-        return session.post(
-            f"{live_server.url}/api/v1/login",
-            json=body,
-            headers={"X-CSRFToken": token["csrf_token"], "Referer": live_server.url},
-            timeout=30,
-        )
-
-    with ThreadPoolExecutor(len(bodies)) as pool:
-        return list(pool.map(post, bodies))
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 class TestParallelGuesses:
@@ -83,7 +66,7 @@ class TestParallelGuesses:
         user_create()
         checks = SlowHashChecks(monkeypatch)
         body = {"login": "xiaoming", "password": WRONG}
-        responses = parallel_logins(live_server, [body] * 8)
+        responses = post_in_parallel(live_server.url, "login", [body] * 8)
         statuses = sorted(r.status_code for r in responses)
         assert checks.count == 3
         assert statuses == [HTTPStatus.BAD_REQUEST] * 5 + [HTTPStatus.UNAUTHORIZED] * 3
@@ -107,7 +90,9 @@ class TestParallelGuesses:
                     "captcha_answer": answer,
                 }
             )
-        statuses = sorted(r.status_code for r in parallel_logins(live_server, bodies))
+        statuses = sorted(
+            r.status_code for r in post_in_parallel(live_server.url, "login", bodies)
+        )
         assert checks.count == 1
         assert (
             statuses == [HTTPStatus.UNAUTHORIZED] + [HTTPStatus.TOO_MANY_REQUESTS] * 5

@@ -3,11 +3,9 @@ in parallel against a live server."""
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 import pytest
-import requests
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.utils.crypto import constant_time_compare
 
@@ -15,7 +13,7 @@ from haima.accounts.models import User
 from haima.sms import codes
 from haima.sms.models import SmsSend
 from tests.factories import user_create
-from tests.helpers import STRONG_PASSWORD
+from tests.helpers import STRONG_PASSWORD, post_in_parallel
 from tests.sms.conftest import cooldown_ends
 
 from .conftest import (
@@ -448,25 +446,6 @@ class TestCodes:
 # --- In parallel, on a live server -------------------------------------------
 
 
-def _post_in_parallel(live_server, path: str, bodies: list[dict]) -> list:
-    """POST each body from its own session (and CSRF token), all at once."""
-    barrier = threading.Barrier(len(bodies))
-
-    def post(body):
-        session = requests.Session()
-        token = session.get(f"{live_server.url}/api/v1/csrf").json()["data"]
-        barrier.wait(timeout=10)
-        return session.post(
-            f"{live_server.url}/api/v1/{path}",
-            json=body,
-            headers={"X-CSRFToken": token["csrf_token"], "Referer": live_server.url},
-            timeout=30,
-        )
-
-    with ThreadPoolExecutor(len(bodies)) as pool:
-        return list(pool.map(post, bodies))
-
-
 def _reasons(responses) -> list:
     return sorted(
         (r.status_code, (r.json()["data"] or {}).get("reason")) for r in responses
@@ -517,7 +496,7 @@ class TestInParallel:
         code = sent_code()
         checks = CountedCodeChecks(monkeypatch)
         guesses = [{"phone": NATIONAL, "code": _wrong(code, n)} for n in range(1, 9)]
-        responses = _post_in_parallel(live_server, "sms/login", guesses)
+        responses = post_in_parallel(live_server.url, "sms/login", guesses)
         reasons = [reason for _, reason in _reasons(responses)]
         assert {status for status, _ in _reasons(responses)} == {400}
         assert 0 < checks.count <= 5
@@ -526,7 +505,7 @@ class TestInParallel:
         # it finds the code gone.
         assert set(reasons) - {"invalid"} <= {"spent", "expired"}
         right = {"phone": NATIONAL, "code": code}
-        right = _post_in_parallel(live_server, "sms/login", [right])
+        right = post_in_parallel(live_server.url, "sms/login", [right])
         assert _reasons(right) == [(400, "spent")]
         assert checks.count <= 5
         assert not User.objects.filter(phone=PHONE).exists()
@@ -536,7 +515,7 @@ class TestInParallel:
     ):
         code = sent_code()
         body = {"phone": NATIONAL, "code": code}
-        responses = _post_in_parallel(live_server, "sms/login", [body] * 4)
+        responses = post_in_parallel(live_server.url, "sms/login", [body] * 4)
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200, 400, 400, 400]
         assert User.objects.filter(phone=PHONE).count() == 1
@@ -551,7 +530,7 @@ class TestInParallel:
             {"login": login, "password": WRONG_PASSWORD}
             for login in ["xiaoming", "ming@example.cn"] * 4
         ]
-        responses = _post_in_parallel(live_server, "login", bodies)
+        responses = post_in_parallel(live_server.url, "login", bodies)
         assert checks.count == 3
         assert _reasons(responses) == (
             [(400, "captcha_required")] * 5 + [(401, None)] * 3
@@ -573,7 +552,7 @@ class TestInParallel:
             }
             for n in range(6)
         ]
-        responses = _post_in_parallel(live_server, "register", bodies)
+        responses = post_in_parallel(live_server.url, "register", bodies)
         assert sorted(r.status_code for r in responses) == [201] + [400] * 5
         for response in responses:
             if response.status_code == 400:
