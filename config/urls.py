@@ -1,7 +1,10 @@
 """Root URLs: pages, the JSON API, captcha images, admin and i18n."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from haima.captchas.views import captcha_refresh
 
@@ -14,6 +17,11 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on every page; pages link favicon.svg.
+    # Not permanent: the static name changes with its content in production.
+    path(
+        "favicon.ico", RedirectView.as_view(url=lazy(static, str)("haima/favicon.ico"))
+    ),
 ]
 
 # A 500 caused by an unreachable database or Redis is a 503 (Retry-After).

@@ -175,6 +175,19 @@ def captchas(db):
 
 
 @pytest.fixture(autouse=True)
+def _outside_any_request():
+    """Start every test outside a request, as far as task dispatch knows.
+
+    A WSGI test transport that never closes its response (schemathesis's)
+    never sends request_finished, which would leave this thread "inside a
+    request" and later in-process tasks waiting for its end.
+    """
+    from haima.core import dispatch
+
+    dispatch._after_response.set(None)
+
+
+@pytest.fixture(autouse=True)
 def _empty_caches(django_db_blocker):
     """Start every test with no counters, codes or sessions left in a cache."""
     from django.core.cache import caches

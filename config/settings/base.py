@@ -8,7 +8,9 @@ from .environment import APP_DIR, DATA_DIR, DEBUG, env
 from .services import *  # noqa: F403
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -161,9 +163,10 @@ if CAPTCHA_CHALLENGE not in CAPTCHA_CHALLENGES:
 CAPTCHA_CHALLENGE_FUNCT = CAPTCHA_CHALLENGES[CAPTCHA_CHALLENGE]
 CAPTCHA_LENGTH = env.int("CAPTCHA_LENGTH", default=4)
 CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT_MINUTES", default=5)
-CAPTCHA_IMAGE_SIZE = (120, 40)
-CAPTCHA_FONT_SIZE = 30
-CAPTCHA_LETTER_ROTATION = (-30, 30)
+# Large enough to read on a phone; the widget shows it at this size.
+CAPTCHA_IMAGE_SIZE = (160, 56)
+CAPTCHA_FONT_SIZE = 40
+CAPTCHA_LETTER_ROTATION = (-20, 20)
 CAPTCHA_FOREGROUND_COLOR = "#1f6b41"
 CAPTCHA_BACKGROUND_COLOR = "#f4faf6"
 CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_dots")

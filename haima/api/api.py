@@ -1,5 +1,6 @@
 """The ninja API object: transport only; endpoints live in each app's api.py."""
 
+import json
 from functools import wraps
 
 import pydantic
@@ -8,6 +9,7 @@ from django.http import Http404
 from django.middleware.csrf import get_token
 from ninja import NinjaAPI, Schema, renderers
 from ninja.errors import ValidationErrorContext
+from ninja.openapi.docs import Swagger, render_template
 from ninja.openapi.views import openapi_view
 
 from haima.accounts.api import router as accounts_router
@@ -91,6 +93,26 @@ def _docs_when_enabled(view):
     return docs
 
 
+class CsrfSwagger(Swagger):
+    """Swagger UI whose "Try it out" sends the CSRF token.
+
+    Every state-changing call checks Django's CSRF (ApiCsrfViewMiddleware),
+    but ninja's page carries the token only when an auth class asks for CSRF.
+    Always put it where ninja's swagger-ui-init.js reads it (the body's
+    data-api-csrf and data-csrf-token; no inline script): the same masked
+    token, and cookie, that any page with a form gets.
+    """
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,
+        }
+        return render_template(request, self.template, self.template_cdn, context)
+
+
 api = Api(
     renderer=JSONRenderer(),
     parser=JsonObjectParser(),
@@ -99,6 +121,7 @@ api = Api(
     description="Every answer is the envelope {code, message, data}; "
     "code equals the HTTP status.",
     urls_namespace="api",
+    docs=CsrfSwagger(),
     docs_url="docs",
     docs_decorator=_docs_when_enabled,
     openapi_url="openapi.json",

@@ -8,8 +8,9 @@ import secrets
 
 from django.conf import settings
 
-# No 0/O, 1/I/L: letters people cannot tell apart make them fail honestly.
-LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Nothing people confuse with another character once drawn distorted:
+# no 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V. Look-alikes make them fail honestly.
+LETTERS = "ACDEFHJKMNPRTWXY3479"
 
 
 def letters() -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from captcha.fields import CaptchaField as SimpleCaptchaField
 from captcha.fields import CaptchaTextInput
 from django import forms
+from django.conf import settings
 
 from haima.core.context import current_request_context
 from haima.core.exceptions import RateLimited
@@ -39,6 +40,7 @@ class CaptchaWidget(CaptchaTextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["refusal"] = self.refusal
+        context["image_width"], context["image_height"] = settings.CAPTCHA_IMAGE_SIZE
         return context
 
 
