@@ -53,3 +53,17 @@ def post_in_parallel(server_url: str, path: str, bodies: list[dict]) -> list:
 
     with ThreadPoolExecutor(len(bodies)) as pool:
         return list(pool.map(post, bodies))
+
+
+def closed_security_cache(caches: dict, *, password: str = "") -> dict:
+    """``caches`` (settings.CACHES) with the security alias on a closed port."""
+    auth = f":{password}@" if password else ""
+    return {
+        **caches,
+        "security": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://{auth}127.0.0.1:{free_port()}/0",
+            "KEY_PREFIX": "haima-sec",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        },
+    }

@@ -12,25 +12,12 @@ from django.test import Client, override_settings
 
 from tests.api.switch import TcpSwitch
 from tests.api.test_envelope import assert_envelope
-from tests.helpers import free_port
+from tests.helpers import closed_security_cache
 from tests.processes import WebServer, service_environment
 
 UNAVAILABLE = {"reason": "unavailable"}
 PASSWORD_IN_URL = "s3cret-Redis-pass"
 LOGIN = {"login": "xiaoming", "password": "wrong-Pass-1"}
-
-
-def closed_security_cache(settings) -> dict:
-    """CACHES with the security alias on a port where nothing listens."""
-    return {
-        **settings.CACHES,
-        "security": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://:{PASSWORD_IN_URL}@127.0.0.1:{free_port()}/0",
-            "KEY_PREFIX": "haima-sec",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        },
-    }
 
 
 def assert_unavailable(response) -> None:
@@ -72,7 +59,9 @@ def test_redis_down_is_a_503_envelope_until_it_is_back(
             "/api/v1/sms/send", sms_body(captchas)
         ),
     }
-    with override_settings(CACHES=closed_security_cache(settings)):
+    with override_settings(
+        CACHES=closed_security_cache(settings.CACHES, password=PASSWORD_IN_URL)
+    ):
         for name, call in calls.items():
             caplog.clear()
             response = call()
@@ -92,7 +81,9 @@ def test_redis_down_is_a_503_envelope_until_it_is_back(
 @pytest.mark.django_db
 def test_redis_down_is_a_plain_503_page(settings):
     browser = Client(raise_request_exception=False)
-    with override_settings(CACHES=closed_security_cache(settings)):
+    with override_settings(
+        CACHES=closed_security_cache(settings.CACHES, password=PASSWORD_IN_URL)
+    ):
         response = browser.post("/user/login/", LOGIN, HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response["Retry-After"] == "5"

@@ -439,3 +439,22 @@ def refusal_of_value(endpoint: Endpoint, name: str) -> dict:
     if name in TOKEN_FIELDS:
         return {"reason": "invalid"}
     return {"fields": [endpoint.text.get(name, name)]}
+
+
+WRONG_PASSWORD = "wrong-Password-1"
+
+
+def wrong_code(code: str, n: int = 1) -> str:
+    """A six-digit code that is not ``code``."""
+    return f"{(int(code) + n) % 1_000_000:06d}"
+
+
+def sms_body(captchas, phone: str = NATIONAL, purpose: str = "login") -> dict:
+    """A sms/send body with a solved captcha."""
+    key, answer = captchas.solved()
+    return {
+        "phone": phone,
+        "purpose": purpose,
+        "captcha_key": key,
+        "captcha_answer": answer,
+    }

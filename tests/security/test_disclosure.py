@@ -8,14 +8,19 @@ from django.test import override_settings
 
 from haima.accounts.models import User
 from tests.factories import user_create
-from tests.helpers import STRONG_PASSWORD, free_port
+from tests.helpers import STRONG_PASSWORD, closed_security_cache
 
-from .conftest import ENDPOINTS, NATIONAL, assert_envelope, assert_refused_rate
+from .conftest import (
+    ENDPOINTS,
+    NATIONAL,
+    WRONG_PASSWORD,
+    assert_envelope,
+    assert_refused_rate,
+)
 
 pytestmark = pytest.mark.django_db
 
 USER_FIELDS = {"id", "username", "email", "phone", "is_active", "date_joined"}
-WRONG_PASSWORD = "wrong-Password-1"
 
 
 # --- Who is registered -------------------------------------------------------
@@ -176,18 +181,6 @@ def test_a_session_of_a_deactivated_account_ends(api, user):
 # --- A store that is gone ----------------------------------------------------
 
 
-def _closed_security_cache(settings) -> dict:
-    return {
-        **settings.CACHES,
-        "security": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "KEY_PREFIX": "haima-sec",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        },
-    }
-
-
 @pytest.mark.services
 def test_with_the_security_store_gone_nothing_happens_unguarded(
     api, user, bodies, settings, snapshot, sms_outbox
@@ -198,7 +191,7 @@ def test_with_the_security_store_gone_nothing_happens_unguarded(
     }
     token = api.token()
     before = snapshot()
-    with override_settings(CACHES=_closed_security_cache(settings)):
+    with override_settings(CACHES=closed_security_cache(settings.CACHES)):
         for path, body in requests.items():
             response = api.post(path, body, HTTP_X_CSRFTOKEN=token)
             assert_envelope(
