@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-from-lock
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run worker test lint format lock messages bench browser clean
+.PHONY: run worker test lint format lock messages bench browser axe clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,18 @@ worker: $(STAMP)
 browser:
 	@dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
-test: $(STAMP) browser
+# axe-core for the accessibility tests, from npm (tests/browser/package.json),
+# reinstalled when package-lock.json is newer. The touch: `npm install`, which
+# re-pins, writes the lock after the files it unpacks.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	@touch $@
+
+axe: $(AXE)
+
+test: $(STAMP) browser axe
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -54,4 +65,4 @@ bench: $(STAMP)
 	@for script in bench/[a-z]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/browser/node_modules

@@ -6,17 +6,22 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from haima.audit.views import dashboard_view
 from haima.captchas.views import captcha_refresh
+from haima.metrics.views import metrics
 
 urlpatterns = [
     path("", include("haima.shop.urls")),
+    path("legal/", include("haima.shop.legal_urls")),
     path("user/", include("haima.accounts.urls")),
     path("api/v1/", include("haima.api.urls")),
     # Before captcha.urls: its refresh view would mint captchas with no limit.
     path("captcha/refresh/", captcha_refresh, name="captcha-refresh"),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/dashboard/", dashboard_view, name="admin-dashboard"),
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),
     # Browsers ask for /favicon.ico on every page; pages link favicon.svg.
     # Not permanent: the static name changes with its content in production.
     path(

@@ -74,6 +74,16 @@ def mailbox(smtp_server, settings):
     return smtp_server
 
 
+@pytest.fixture
+def mail_delivery(request, mailbox):
+    """Mail reaches the real SMTP server: through the Celery worker with
+    services, in-process after the response when embedded. Tests that use
+    it need ``transaction=True``: the worker sees only what is committed."""
+    if not request.config.getoption("embedded"):
+        request.getfixturevalue("celery_worker")
+    return mailbox
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, smtp_server):
     """A real Celery worker process on this run's Redis and test database.

@@ -67,3 +67,25 @@ def closed_security_cache(caches: dict, *, password: str = "") -> dict:
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         },
     }
+
+
+def password_reset_link(text: str) -> str:
+    """The password reset link in an email's text."""
+    return re.search(r"https?://\S+/user/password/reset/\S+", text).group(0)
+
+
+def texted_code(path, phone: str, purpose: str, timeout: float = 10) -> str:
+    """The latest code the file SMS backend (JSON lines at ``path``) texted
+    to ``phone`` for ``purpose``, once there."""
+    import json
+    from pathlib import Path
+
+    def sent() -> list[dict]:
+        lines = Path(path).read_text().splitlines() if Path(path).exists() else []
+        return [
+            message for message in map(json.loads, lines)
+            if message["phone"].endswith(phone) and message["purpose"] == purpose
+        ]  # fmt: skip
+
+    wait_for(lambda: bool(sent()), timeout, f"an SMS code to {phone}")
+    return sent()[-1]["code"]

@@ -69,9 +69,12 @@ def start_celery_worker(name: str, env: dict[str, str]) -> Process:
 
 
 class WebServer(Process):
-    """gunicorn serving config.wsgi on a free loopback port."""
+    """gunicorn serving config.wsgi on a free loopback port.
 
-    def __init__(self, name: str, env: dict[str, str], workers: int = 1):
+    ``options``: more command-line options (``--config=gunicorn.conf.py``).
+    """
+
+    def __init__(self, name: str, env: dict[str, str], workers: int = 1, options=()):
         from tests.helpers import free_port
 
         self.port = free_port()
@@ -80,7 +83,7 @@ class WebServer(Process):
             name,
             [sys.executable, "-m", "gunicorn", "config.wsgi",
              f"--bind=127.0.0.1:{self.port}", f"--workers={workers}",
-             "--access-logfile=-"],
+             "--access-logfile=-", *options],
             env,
         )  # fmt: skip
         self.wait_for_output("Booting worker")

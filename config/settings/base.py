@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "captcha",
     "ninja",
     "haima.core",
+    "haima.audit",
+    "haima.metrics",
     "haima.accounts",
     "haima.captchas",
     "haima.mail",
@@ -33,6 +35,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it times the whole request, every middleware included.
+    "haima.metrics.middleware.RequestDurationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -195,17 +199,24 @@ ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.
 # --- Accounts -------------------------------------------------------------
 
 ACTIVATION_MAX_AGE = env.int("ACTIVATION_MAX_AGE", default=3600)
+# Days the audit trail keeps an event (haima.audit.tasks.audit_purge).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+ACTIVATION_RESEND_COOLDOWN = 60  # seconds between two links to one address
 # Limits as "<count>/<period>" (haima.core.ratelimit), counted in Redis;
 # each can be set as RATE_<NAME> (RATE_SIGNIN_IP=100/15m) and is checked at
 # start-up.
 _RATE_DEFAULTS = {
     "captcha_ip": "60/m",
+    # One new link a minute for an address (the page counts it down)...
+    "activation_resend_cooldown": f"1/{ACTIVATION_RESEND_COOLDOWN}s",
     "activation_resend_email": "3/h",
     "activation_resend_ip": "20/h",
     "password_reset_email": "3/h",
     "password_reset_ip": "20/h",
     # Sign-ups tried from one network, by page or API, valid or not.
     "register_ip": "10/h",
+    # Username availability looked up as people type on the sign-up page.
+    "username_check_ip": "120/h",
     # The sign-in policy (haima.accounts.signin_policy): failed secrets lock
     # a typed login, an account or an IP out (429) for the window...
     "signin_login": "10/15m",
@@ -288,3 +299,13 @@ LOGGING = {
         },
     },
 }
+
+# --- Metrics --------------------------------------------------------------
+# /metrics (haima.metrics) answers these addresses and networks only; any
+# other client gets a 404. The client is the one TRUSTED_PROXY_COUNT finds.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# Under gunicorn, a directory of this server's own, empty when it starts:
+# each worker writes its metrics there and /metrics adds them up
+# (gunicorn.conf.py forgets exited workers). prometheus_client reads the
+# variable itself, at import, to choose where it keeps values.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")

@@ -111,6 +111,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "haima.mail.tasks.resend_pending_emails",
         "schedule": 5 * 60,
     },
+    "purge-audit-events": {
+        "task": "haima.audit.tasks.audit_purge",
+        "schedule": 24 * 3600,
+    },
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from haima.audit.services import Kind, event_record
 from haima.captchas.fields import CaptchaWidget
 from haima.core.context import RequestContext
 from haima.core.exceptions import RateLimited
@@ -52,6 +53,7 @@ class AdminLoginForm(VisibleTextForm, AdminAuthenticationForm):
             raise forms.ValidationError(errors["captcha"]) from None
         except RateLimited as refused:
             raise forms.ValidationError(str(refused.message)) from None
+        event_record(Kind.LOGIN_SUCCEEDED, user=self.user_cache, code="admin")
         return self.cleaned_data
 
     def captcha(self) -> str:

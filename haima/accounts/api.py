@@ -30,6 +30,7 @@ from .schemas import (
     SmsLoginIn,
     TokenIn,
     UserData,
+    UsernameAvailability,
 )
 from .services.activation import RESEND_SENT, activation_resend, user_activate
 from .services.login import user_login, user_logout
@@ -39,7 +40,13 @@ from .services.password import (
     password_reset_confirm,
     password_reset_request,
 )
-from .services.registration import registration_attempt_count, user_register
+from .services.registration import (
+    USERNAME_AVAILABLE,
+    USERNAME_IN_USE,
+    registration_attempt_count,
+    user_register,
+    username_available,
+)
 from .services.sms_login import user_login_by_sms, user_phone_bind
 
 # ApiCsrfViewMiddleware has already checked CSRF for every API call.
@@ -89,6 +96,32 @@ def register(request, payload: RegisterIn):
     )
     return Status(
         HTTPStatus.CREATED, envelope({"user": user}, status=HTTPStatus.CREATED)
+    )
+
+
+@router.get(
+    "username/availability",
+    response={
+        200: Envelope[UsernameAvailability],
+        **error_responses(
+            ANY_CALL, HTTPStatus.BAD_REQUEST, HTTPStatus.TOO_MANY_REQUESTS
+        ),
+    },
+    url_name="username_availability",
+)
+def username_availability(request, username: str):
+    """Whether a username is free to register: ``available`` true or false.
+
+    For the sign-up page as the user types; limited per network (429). 400
+    with ``errors.username`` for a name the rules refuse. There is no such
+    look-up for email addresses.
+    """
+    available = username_available(
+        username=username, context=RequestContext.from_request(request)
+    )
+    return envelope(
+        {"available": available},
+        message=USERNAME_AVAILABLE if available else USERNAME_IN_USE,
     )
 
 

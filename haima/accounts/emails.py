@@ -13,7 +13,7 @@ from .models import User
 from .tokens import activation_token_make, password_reset_token_make
 
 
-def _duration(seconds: int) -> str:
+def duration_text(seconds: int) -> str:
     """``3600`` -> "1 hour", in the active language."""
     now = timezone.now()
     return timeuntil(now + timedelta(seconds=seconds), now)
@@ -25,11 +25,12 @@ def _queue_link_email(
     path = reverse(url_name, kwargs={"token": token})
     email_queue(
         to=user.email,
+        user=user,
         template=template,
         context={
             "user": user,
             "link": f"{settings.SITE_URL}{path}",
-            "valid_for": _duration(max_age),
+            "valid_for": duration_text(max_age),
         },
     )
 

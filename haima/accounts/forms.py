@@ -10,21 +10,50 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from haima.captchas.fields import CaptchaField
 from haima.core.text import VisibleTextForm, normalize_email
 
 from .models import User
-from .passwords import MAX_PASSWORD_LENGTH, PASSWORD_TOO_LONG
+from .passwords import MAX_PASSWORD_LENGTH, PASSWORD_TOO_LONG, password_rules_text
 from .services.registration import EMAIL_TAKEN, USERNAME_TAKEN
-from .usernames import MAX_LENGTH, normalize_username, validate_username
+from .usernames import (
+    MAX_LENGTH,
+    USERNAME_REQUIRED,
+    normalize_username,
+    validate_username,
+)
 
 PASSWORDS_DIFFER = _("The two passwords differ.")
 EMAIL_MAX_LENGTH = 254  # User.email's column
 
 
 class Form(VisibleTextForm, forms.Form):
+    """A form whose pages check as the user types, with the server's words.
+
+    Each required field carries its "missing" message, and an email field its
+    "wrong format" one, as ``data-msg-*`` attributes that forms.js shows when
+    the user leaves the field: one wording, the server's, in the page's
+    language. The captcha has its own check as typed (captcha.js).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden or isinstance(
+                widget, forms.MultiWidget | forms.CheckboxInput
+            ):
+                continue
+            if field.required:
+                field.widget.attrs["data-msg-required"] = field.error_messages[
+                    "required"
+                ]
+            if isinstance(field, forms.EmailField):
+                field.widget.attrs["data-msg-invalid"] = field.error_messages["invalid"]
+
     def refuse(self, message) -> None:
         """Show ``message`` alone, without cleaning (or spending) what was typed."""
         self._errors = ErrorDict(renderer=self.renderer)
@@ -39,8 +68,14 @@ class EmailField(forms.EmailField):
     ASCII form is longer than what was typed.
     """
 
+    default_error_messages = {
+        "required": _("Please enter your email address."),
+        "invalid": _("Please enter a valid email address."),
+    }
+
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
         super().__init__(**kwargs)
 
     def to_python(self, value) -> str:
@@ -48,23 +83,71 @@ class EmailField(forms.EmailField):
         return normalize_email(value) if value else value
 
 
-def password_field(label, *, autocomplete: str) -> forms.CharField:
+class PasswordInput(forms.PasswordInput):
+    """A password box that forms.js gives a 显示/隐藏 button, in these words."""
+
+    def __init__(self, attrs=None, render_value=False):
+        super().__init__(
+            {
+                "data-show": _("Show"),
+                "data-show-label": _("Show password"),
+                "data-hide": _("Hide"),
+                "data-hide-label": _("Hide password"),
+                **(attrs or {}),
+            },
+            render_value,
+        )
+
+
+PASSWORD_REQUIRED = _("Please enter your password.")
+
+
+def password_field(
+    label, *, autocomplete: str, required_message=PASSWORD_REQUIRED
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=False,
         max_length=MAX_PASSWORD_LENGTH,
-        error_messages={"max_length": PASSWORD_TOO_LONG},
-        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        error_messages={"max_length": PASSWORD_TOO_LONG, "required": required_message},
+        widget=PasswordInput(attrs={"autocomplete": autocomplete}),
     )
 
 
 class NewPasswordForm(Form):
-    """A new password typed twice; the rules are checked by the service."""
+    """A new password typed twice; the rules are checked by the service.
 
-    password = password_field(_("New password"), autocomplete="new-password")
-    password_confirm = password_field(
-        _("Confirm password"), autocomplete="new-password"
+    The rules are shown before typing (``help_text``), and the page rates
+    the password as it is typed (``data-strength``: 弱/中/强, a hint only).
+    When the form fails for another field's sake, the two boxes keep what
+    was typed: retyping both for a wrong captcha is a chore, and the page is
+    not cached (``never_cache`` on its view).
+    """
+
+    password = password_field(
+        _("New password"),
+        autocomplete="new-password",
+        required_message=_("Please enter a new password."),
     )
+    password_confirm = password_field(
+        _("Confirm password"),
+        autocomplete="new-password",
+        required_message=_("Please enter the password again."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields["password"]
+        password.help_text = password_rules_text()
+        password.widget.attrs.update(
+            {
+                "data-strength": _("Password strength: %(level)s"),
+                "data-strength-levels": _("weak|medium|strong"),
+            }
+        )
+        self.fields["password_confirm"].widget.attrs.update(
+            {"data-match": "password", "data-msg-mismatch": PASSWORDS_DIFFER}
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -72,6 +155,12 @@ class NewPasswordForm(Form):
         if password and confirm and password != confirm:
             self.add_error("password_confirm", PASSWORDS_DIFFER)
         return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not {"password", "password_confirm"} & set(self.errors):
+            for name in ("password", "password_confirm"):
+                self.fields[name].widget.render_value = True
 
 
 class RegistrationForm(NewPasswordForm):
@@ -82,11 +171,27 @@ class RegistrationForm(NewPasswordForm):
     alone, the same for a free name and a taken one.
     """
 
-    username = forms.CharField(label=_("Username"), max_length=MAX_LENGTH)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=MAX_LENGTH,
+        error_messages={"required": USERNAME_REQUIRED},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "data-availability": reverse_lazy("api:username_availability"),
+            }
+        ),
+    )
     email = EmailField(label=_("Email"))
     agree = forms.BooleanField(
-        label=_("I agree to the Haima Fresh user agreement"),
-        error_messages={"required": _("Please tick to agree to the user agreement.")},
+        label=_("I have read and agree to the User Agreement and the Privacy Policy"),
+        error_messages={
+            "required": _(
+                "Please tick to agree to the User Agreement and the Privacy Policy."
+            )
+        },
     )
     captcha = CaptchaField(label=_("Captcha"))
 
@@ -97,6 +202,9 @@ class RegistrationForm(NewPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
+        self.fields["password"].error_messages["required"] = _(
+            "Please enter a password."
+        )
 
     def clean_username(self) -> str:
         username = normalize_username(self.cleaned_data["username"])
@@ -131,7 +239,18 @@ class EmailForm(Form):
 
 
 class LoginForm(Form):
-    login = forms.CharField(label=_("Username or email"), max_length=254)
+    login = forms.CharField(
+        label=_("Username or email"),
+        max_length=254,
+        error_messages={"required": _("Please enter your username or email.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
     password = password_field(_("Password"), autocomplete="current-password")
     remember = forms.BooleanField(label=_("Remember my username"), required=False)
 
@@ -139,7 +258,11 @@ class LoginForm(Form):
 class CurrentPasswordForm(Form):
     """The signed-in user's password, asked again before it is changed."""
 
-    old_password = password_field(_("Old password"), autocomplete="current-password")
+    old_password = password_field(
+        _("Old password"),
+        autocomplete="current-password",
+        required_message=_("Please enter your current password."),
+    )
 
 
 class PasswordChangeForm(CurrentPasswordForm, NewPasswordForm):
@@ -157,6 +280,7 @@ class SmsCodeForm(Form):
     phone = forms.CharField(
         label=_("Mobile number"),
         max_length=32,
+        error_messages={"required": _("Please enter your mobile number.")},
         widget=forms.TextInput(
             attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
         ),

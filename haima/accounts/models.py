@@ -41,8 +41,9 @@ class User(AbstractUser):
         validators=[validate_e164_phone],
         help_text=_("Mainland China mobile number in E.164, e.g. +8613800138000."),
     )
-    # Set once, by the emailed link: an account staff deactivate later is
-    # not "waiting for activation", and no link turns it back on.
+    # Set once, when the account stops waiting for activation: by the emailed
+    # link, or by staff deactivating it first. Inactive with it set is
+    # "deactivated by staff": no link turns it back on.
     activated_at = models.DateTimeField(
         _("activated at"), null=True, blank=True, editable=False
     )

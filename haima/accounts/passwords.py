@@ -6,6 +6,7 @@ takes a password has it as its ``max_length``, so that a password typed to
 sign in is refused before it is hashed, and is not counted as a failure.
 """
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +55,21 @@ class NoNullCharacterValidator:
 
     def get_help_text(self) -> str:
         return ""
+
+
+def password_rules_text() -> str:
+    """The rules of AUTH_PASSWORD_VALIDATORS in one sentence, shown before typing.
+
+    Django's own help texts are four sentences that each start "Your
+    password…"; people read one short line. The lengths come from the
+    validators as configured, so the sentence follows the settings.
+    """
+    lengths = {}
+    for validator in password_validation.get_default_password_validators():
+        for attribute in ("min_length", "max_length"):
+            if hasattr(validator, attribute):
+                lengths[attribute] = getattr(validator, attribute)
+    return _(
+        "%(min_length)d to %(max_length)d characters, not only digits, not a "
+        "common password, and not like your username or email."
+    ) % {"min_length": 8, "max_length": MAX_PASSWORD_LENGTH, **lengths}

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
@@ -70,6 +71,7 @@ def _sms_code_page(request, *, form_class, purpose, template, verify, **extra):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def sms_login_page(request):
     def verify(form):
@@ -91,6 +93,7 @@ def sms_login_page(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def phone_bind_page(request):

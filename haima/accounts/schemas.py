@@ -73,3 +73,7 @@ class SmsLoginData(UserData):
 class SmsBindIn(Schema):
     phone: str
     code: str
+
+
+class UsernameAvailability(Schema):
+    available: bool

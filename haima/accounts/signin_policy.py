@@ -25,6 +25,9 @@ the *password* door. An SMS sign-in and a password reset are never refused
 by it, and either one, completed, proves ownership and clears the account's
 counters (``signin_counters_clear``), so the owner is never locked out of
 their own account for longer than it takes to read a code or an email.
+
+The guard also writes the audit trail of refusals, whichever door: a
+failed check, a captcha asked for, a lockout (haima.audit).
 """
 
 import math
@@ -35,6 +38,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from haima.audit.services import Kind, event_record
 from haima.captchas.services import CaptchaRejected, captcha_consume
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, RateLimited
@@ -63,16 +67,18 @@ class Door:
     the others the door's subject.
     """
 
+    name: str  # in the audit trail
     lockouts: tuple[str, ...]
     captcha_after: tuple[str, ...] = ()
 
 
 PASSWORD_SIGNIN = Door(
+    "password_signin",
     lockouts=("signin_login", "signin_ip"),
     captcha_after=("signin_captcha_login", "signin_captcha_ip"),
 )
-PASSWORD_CONFIRM = Door(lockouts=("signin_account", "signin_ip"))
-SMS_CODE = Door(lockouts=("signin_ip",))
+PASSWORD_CONFIRM = Door("password_confirm", lockouts=("signin_account", "signin_ip"))
+SMS_CODE = Door("sms_code", lockouts=("signin_ip",))
 
 # Counters of a subject that proving ownership of the account clears.
 SUBJECT_COUNTERS = ("signin_login", "signin_captcha_login", "signin_account")
@@ -118,17 +124,28 @@ def _limits(names, *, subject: str, context: RequestContext) -> dict[str, str]:
     }
 
 
+def _typed(subject: str) -> str:
+    """What was typed, as far as a subject tells (an account id is not typed)."""
+    kind, _, rest = subject.partition(":")
+    return {"login": rest, "user": ""}.get(kind, subject) if rest else subject
+
+
 class SigninAttempt:
     """One reserved attempt; the caller says how it ended."""
 
-    def __init__(self, limits: dict[str, str], context: RequestContext):
+    def __init__(self, limits: dict[str, str], context: RequestContext, event: dict):
         self.limits = limits
         self.context = context
+        self.event = event  # what the audit trail says of this attempt
         self.settled = False
 
-    def failed(self) -> None:
-        """The secret was wrong: the reservation stands as a failure."""
+    def failed(self, *, code: str = "wrong_secret", user: User | None = None) -> None:
+        """The secret was wrong: the reservation stands as a failure.
+
+        ``code``: why, a stable code for the audit trail; ``user``: whose
+        secret it was, when known."""
         self.settled = True
+        event_record(Kind.LOGIN_FAILED, code=code, user=user, **self.event)
 
     def succeeded(self, *, user: User) -> None:
         """The secret was right: this attempt counts nowhere and the account's
@@ -164,17 +181,21 @@ def signin_attempt(
         door.lockouts + door.captcha_after, subject=subject, context=context
     )
     counts = ratelimit_reserve(limits)
-    attempt = SigninAttempt(limits, context)
+    event = {"typed": _typed(subject), "context": context, "door": door.name}
+    attempt = SigninAttempt(limits, context, event)
     try:
         for name in door.lockouts:
             if counts[name] > rate_for(name).limit:
+                event_record(Kind.LOCKED_OUT, code=name, **event)
                 raise SigninLocked(ratelimit_retry_after(name, limits[name]))
         if any(counts[name] > rate_for(name).limit for name in door.captcha_after):
             if not (captcha_key or captcha_answer):
+                event_record(Kind.CAPTCHA_REQUIRED, code="missing", **event)
                 raise CaptchaRequired()
             try:
                 captcha_consume(key=captcha_key, answer=captcha_answer)
             except CaptchaRejected as rejected:
+                event_record(Kind.CAPTCHA_REQUIRED, code="wrong", **event)
                 raise CaptchaRequired(rejected.errors) from None
         yield attempt
     finally:

@@ -1,4 +1,3 @@
-from django.contrib.auth.views import LogoutView
 from django.urls import path, re_path
 
 from . import phone_views, views
@@ -7,13 +6,14 @@ app_name = "accounts"
 
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/sent/", views.register_sent_page, name="register_sent"),
     # The emailed link, with or without the trailing slash (CONTRACT §2).
     re_path(r"^active/(?P<token>[^/]+)/?$", views.activate, name="activate"),
     path("activation/resend/", views.activation_resend_page, name="activation_resend"),
     path("login/", views.login_page, name="login"),
     path("sms-login/", phone_views.sms_login_page, name="sms_login"),
     path("account/phone/", phone_views.phone_bind_page, name="phone_bind"),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path("password/reset/", views.password_reset_page, name="password_reset"),
     path(
         "password/reset/<str:token>/",

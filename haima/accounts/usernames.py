@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 ALLOWED = re.compile(r"[A-Za-z0-9.+\-_\u3400-\u4dbf\u4e00-\u9fff]+")
 MAX_LENGTH = 150  # AbstractUser.username's column
+USERNAME_REQUIRED = _("Please enter a username.")
 
 
 def normalize_username(raw: str) -> str:

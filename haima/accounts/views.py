@@ -1,19 +1,31 @@
-"""Account pages: thin views over the services, errors shown on the forms."""
+"""Account pages: thin views over the services, errors shown on the forms.
+
+Every page here is ``never_cache``: they hold CSRF tokens, names and, after
+a failed sign-up, the passwords typed (NewPasswordForm), none of which may
+stay in a shared or back-button cache.
+"""
+
+import math
+import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, RateLimited, ValidationFailed
+from haima.core.ratelimit import rate_for
 
+from .emails import duration_text
 from .forms import (
     EmailForm,
     LoginForm,
@@ -25,6 +37,7 @@ from .remember import remember_username, remembered_username
 from .services.activation import (
     RESEND_SENT,
     ActivationFailed,
+    AlreadyActivated,
     activation_resend,
     activation_user,
     user_activate,
@@ -70,6 +83,12 @@ def _registration_allowed(request, form) -> bool:
     return True
 
 
+# The session keeps, for the next page only, what a flow hands on:
+REGISTERED = "haima.registered"  # {"email", "sent_at"}: the mail-sent page's
+LOGIN_PREFILL = "haima.login_prefill"  # the name to fill in after activating
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def register(request):
     form = _bound(RegistrationForm, request)
@@ -84,27 +103,71 @@ def register(request):
         except ValidationFailed as error:
             _show_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Welcome, %(name)s! We sent an activation link to %(email)s.")
-                % {"name": data["username"], "email": data["email"]},
-            )
-            return redirect("shop:index")
+            request.session[REGISTERED] = {
+                "email": data["email"],
+                "sent_at": time.time(),
+            }
+            return redirect("accounts:register_sent")
     return render(request, "accounts/register.html", {"form": form})
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register_sent_page(request):
+    """The 请查收激活邮件 page: to which address, valid how long; resend each minute.
+
+    The address is the one this browser just registered (the session's): the
+    page tells nobody else anything. The countdown is the server's: a resend
+    before it ends is refused, by the page and by the service's own limit
+    (``activation_resend_cooldown``).
+    """
+    registered = request.session.get(REGISTERED)
+    if not registered:
+        return redirect("accounts:register")
+    cooldown = rate_for("activation_resend_cooldown").period
+    wait = math.ceil(registered["sent_at"] + cooldown - time.time())
+    if request.method == "POST" and wait <= 0:
+        try:
+            activation_resend(
+                email=registered["email"],
+                context=RequestContext.from_request(request),
+            )
+        except RateLimited as refused:
+            messages.error(request, refused.message)
+        else:
+            request.session[REGISTERED] = {**registered, "sent_at": time.time()}
+            messages.success(request, _("We sent a new activation link."))
+    if request.method == "POST":
+        return redirect("accounts:register_sent")
+    return render(
+        request,
+        "accounts/register_sent.html",
+        {
+            "email": registered["email"],
+            "valid_for": duration_text(settings.ACTIVATION_MAX_AGE),
+            "wait": max(wait, 0),
+        },
+    )
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def activate(request, token: str):
     """GET shows the account and a button; only the POST spends the link.
 
     Mail scanners fetch links in emails: a GET alone must never activate.
+    Once active, the sign-in page follows with the username filled in, also
+    for a link clicked again later.
     """
     try:
         if request.method == "POST":
-            user_activate(token=token)
+            account = user_activate(token=token)
             messages.success(request, _("Your account is active. Please sign in."))
-            return redirect(settings.LOGIN_URL)
+            return _to_login_as(request, account)
         account = activation_user(token=token)
+    except AlreadyActivated as already:
+        messages.info(request, already.message)
+        return _to_login_as(request, already.user)
     except ActivationFailed as failure:
         return render(
             request,
@@ -113,6 +176,11 @@ def activate(request, token: str):
             status=400,
         )
     return render(request, "accounts/activate.html", {"account": account})
+
+
+def _to_login_as(request, account):
+    request.session[LOGIN_PREFILL] = account.get_username()
+    return redirect(settings.LOGIN_URL)
 
 
 def _email_form_page(request, *, action, done_message, **texts):
@@ -135,6 +203,7 @@ def _email_form_page(request, *, action, done_message, **texts):
     return render(request, "accounts/email_form.html", {"form": form, **texts})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def activation_resend_page(request):
     return _email_form_page(
@@ -160,12 +229,16 @@ def _safe_next(request) -> str:
     return reverse("shop:index")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def login_page(request):
     remembered = remembered_username(request)
+    known = request.session.pop(LOGIN_PREFILL, None) or remembered
     form = _bound(
-        LoginForm, request, initial={"login": remembered, "remember": bool(remembered)}
+        LoginForm, request, initial={"login": known, "remember": bool(remembered)}
     )
+    if known:  # the name is there: straight to the password
+        form.fields["password"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -178,9 +251,12 @@ def login_page(request):
                 captcha_answer=request.POST.get("captcha_1", ""),
             )
         except AccountInactive as error:
-            _add_error_with_link(
-                form, error, "accounts:activation_resend", _("Resend it")
-            )
+            if error.deactivated:  # no link would help
+                _show_errors(form, error)
+            else:
+                _add_error_with_link(
+                    form, error, "accounts:activation_resend", _("Resend it")
+                )
         except SigninLocked as error:
             _add_error_with_link(
                 form, error, "accounts:password_reset", _("Forgot your password?")
@@ -191,7 +267,7 @@ def login_page(request):
             response = redirect(_safe_next(request))
             remember_username(response, data["login"] if data["remember"] else None)
             return response
-    login_name = form.data.get("login", "") if form.is_bound else remembered
+    login_name = form.data.get("login", "") if form.is_bound else known
     captcha = signin_captcha_needed(
         door=PASSWORD_SIGNIN,
         subject=login_subject(login_name),
@@ -213,6 +289,7 @@ def login_page(request):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_page(request):
     return _email_form_page(
@@ -228,6 +305,7 @@ def password_reset_page(request):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm_page(request, token: str):
     try:
@@ -259,6 +337,7 @@ def password_reset_confirm_page(request, token: str):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change_page(request):
@@ -277,3 +356,16 @@ def password_change_page(request):
             messages.success(request, _("Your password is changed."))
             return redirect("shop:index")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+class SignOutView(LogoutView):
+    """Django's log-out (POST only), then a short 已退出 note on the next page.
+
+    The note is stored after the session is flushed, so it travels in the
+    messages cookie and shows once.
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have signed out."))
+        return response

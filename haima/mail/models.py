@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from haima.core.sealing import SealedTextField
 
 
 class OutboundEmail(models.Model):
@@ -15,10 +18,22 @@ class OutboundEmail(models.Model):
         PENDING = "pending", _("pending")
         SENT = "sent", _("sent")
 
+    # Which email (its template: "activation", "password_reset") and whose,
+    # so the audit trail and the admin can tell why it was sent, and to whom.
+    kind = models.CharField(_("kind"), max_length=32, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=255)
-    text_body = models.TextField(_("text body"))
-    html_body = models.TextField(_("HTML body"), blank=True)
+    # Sealed at rest: an activation or reset email holds a one-time link.
+    text_body = SealedTextField(_("text body"))
+    html_body = SealedTextField(_("HTML body"), blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )

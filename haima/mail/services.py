@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from haima.audit.services import Kind, event_record
 from haima.core.dispatch import task_publish_on_commit
 
 from .models import OutboundEmail
@@ -27,21 +28,25 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 
 
-def email_queue(*, to: str, template: str, context: dict) -> OutboundEmail:
+def email_queue(*, to: str, template: str, context: dict, user=None) -> OutboundEmail:
     """Render ``mail/<template>_{subject.txt,.txt,.html}`` and queue it.
 
-    Rendered now, in the request's language; the worker only sends.
+    Rendered now, in the request's language; the worker only sends. The
+    template names the email's kind in the outbox and the audit trail.
     """
     from .tasks import deliver_email
 
     subject = render_to_string(f"mail/{template}_subject.txt", context)
     email = OutboundEmail.objects.create(
+        kind=template,
+        user=user,
         to=to,
         subject=" ".join(subject.split()),
         text_body=render_to_string(f"mail/{template}.txt", context),
         html_body=render_to_string(f"mail/{template}.html", context),
     )
     task_publish_on_commit(deliver_email, email.pk)
+    event_record(Kind.MAIL_QUEUED, user=user, typed=to, code=template)
     return email
 
 
@@ -72,12 +77,27 @@ def email_deliver(*, email_id: int) -> bool:
         OutboundEmail.objects.filter(pk=email_id).update(
             lease_until=None, last_error=f"{type(error).__name__}: {error}"[:1000]
         )
+        event_record(
+            Kind.MAIL_FAILED,
+            user=email.user,
+            typed=email.to,
+            code=email.kind,
+            error=type(error).__name__,
+            attempt=email.attempts,
+        )
         raise
     OutboundEmail.objects.filter(pk=email_id).update(
         status=OutboundEmail.Status.SENT,
         sent_at=timezone.now(),
         lease_until=None,
         last_error="",
+    )
+    event_record(
+        Kind.MAIL_DELIVERED,
+        user=email.user,
+        typed=email.to,
+        code=email.kind,
+        attempt=email.attempts,
     )
     return True
 

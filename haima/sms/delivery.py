@@ -7,14 +7,15 @@ time, so a retry after the code's expiry opens nothing and stops. The row
 (SmsSend) keeps the masked phone and the provider's answer.
 """
 
-import base64
 import json
 import logging
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+
+from haima.audit.services import Kind, event_record
+from haima.core.sealing import fernet
 
 from . import SmsRefused, SmsUnavailable, send_sms
 from .firewall import sms_provider_block
@@ -25,9 +26,8 @@ logger = logging.getLogger(__name__)
 LIMIT_CONTROL = "isv.BUSINESS_LIMIT_CONTROL"
 
 
-def _fernet() -> Fernet:
-    key = salted_hmac("haima.sms.seal", "fernet", algorithm="sha256").digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+def _fernet() -> MultiFernet:
+    return fernet("haima.sms.seal")
 
 
 def seal(*, phone: str, code: str) -> str:
@@ -109,3 +109,10 @@ def _finish(send: SmsSend, status: str, **fields) -> None:
     for name, value in fields.items():
         setattr(send, name, value)
     send.save()
+    event_record(
+        Kind.SMS_SENT if status == SmsSend.Status.SENT else Kind.SMS_FAILED,
+        typed=send.phone_masked,
+        code=send.provider_code or "",
+        purpose=send.purpose,
+        send=send.pk,
+    )

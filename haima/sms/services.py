@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haima.accounts.phones import mask_phone, normalize_phone
+from haima.audit.services import Kind, event_record
 from haima.captchas.services import captcha_consume
 from haima.core.context import RequestContext
 from haima.core.dispatch import task_publish
@@ -72,5 +73,11 @@ def sms_code_send(
         send.status = SmsSend.Status.FAILED
         send.provider_message = "broker unreachable"
         send.save(update_fields=["status", "provider_message"])
+        event_record(
+            Kind.SMS_FAILED, typed=phone, code="broker_unreachable", context=context
+        )
         raise SmsQueueUnavailable()
+    event_record(
+        Kind.SMS_REQUESTED, typed=phone, code=purpose, context=context, send=send.pk
+    )
     return rate_for("sms_phone_cooldown").period  # SMS_RESEND_COOLDOWN

@@ -7,6 +7,7 @@ from django.core import signing
 
 from haima.accounts.models import User
 from haima.accounts.tokens import activation_token_make
+from haima.core.ratelimit import ratelimit_clear
 from haima.mail.models import OutboundEmail
 from tests.factories import user_create
 
@@ -45,6 +46,21 @@ def test_activate_by_api(api_client, user, token):
 def test_a_used_link_is_invalid(api_client, token):
     activate(api_client, token)
     assert_refused(activate(api_client, token), "invalid")
+
+
+def test_a_used_link_says_the_account_is_active(api_client, token):
+    activate(api_client, token)
+    response = activate(api_client, token)
+    assert_refused(response, "invalid")  # CONTRACT §3: the reason stays
+    assert response.json()["message"] == "账户已激活，请直接登录。"
+
+
+def test_a_used_link_is_plain_invalid_once_staff_deactivated(api_client, user, token):
+    activate(api_client, token)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = activate(api_client, token)
+    assert_refused(response, "invalid")
+    assert response.json()["message"] != "账户已激活，请直接登录。"
 
 
 def test_an_expired_link_says_so(api_client, token, monkeypatch, settings):
@@ -104,6 +120,33 @@ def test_page_post_activates_and_sends_to_login(client, user, token):
     assert user.is_active
 
 
+def test_page_post_fills_the_username_in_on_the_login_page(client, user, token):
+    response = client.post(f"/user/active/{token}", follow=True)
+    html = response.content.decode()
+    assert 'name="login" value="xiaoming"' in html
+    assert "账户已激活" in html
+    password = html[html.index('name="password"') - 200 : html.index("</form>")]
+    assert "autofocus" in password
+    # Filled in once: a later visit does not keep the name.
+    assert 'value="xiaoming"' not in client.get("/user/login/").content.decode()
+
+
+@pytest.mark.parametrize("expired", [False, True], ids=["fresh", "expired"])
+def test_page_for_a_used_link_sends_to_login(
+    client, token, monkeypatch, settings, expired
+):
+    client.post(f"/user/active/{token}")
+    client.get("/user/login/")  # the first visit used the filled-in name
+    if expired:
+        later = signing.time.time() + settings.ACTIVATION_MAX_AGE + 1
+        monkeypatch.setattr(signing.time, "time", lambda: later)
+    response = client.get(f"/user/active/{token}", follow=True)
+    assert response.redirect_chain == [("/user/login/", HTTPStatus.FOUND)]
+    html = response.content.decode()
+    assert "账户已激活，请直接登录。" in html
+    assert 'name="login" value="xiaoming"' in html
+
+
 def test_page_says_expired_and_offers_a_resend(client, token, monkeypatch, settings):
     later = signing.time.time() + settings.ACTIVATION_MAX_AGE + 1
     monkeypatch.setattr(signing.time, "time", lambda: later)
@@ -117,6 +160,11 @@ def test_page_says_expired_and_offers_a_resend(client, token, monkeypatch, setti
 def test_page_says_invalid(client):
     response = client.get("/user/active/not-a-token")
     assert "激活链接无效" in response.content.decode()
+
+
+def cooldown_ends(email: str) -> None:
+    """The clock moves past the address's minute between two links."""
+    ratelimit_clear({"activation_resend_cooldown": email.lower()})
 
 
 @pytest.mark.django_db(transaction=True)  # the look-up runs after commit
@@ -134,7 +182,7 @@ class TestResend:
         self, api_client, user, email
     ):
         reference = api_client.post_json(
-            "/api/v1/activation/resend", {"email": "ming@example.cn"}
+            "/api/v1/activation/resend", {"email": "someone@example.cn"}
         ).json()
         assert (
             api_client.post_json("/api/v1/activation/resend", {"email": email}).json()
@@ -153,12 +201,25 @@ class TestResend:
         }
         for _ in range(2):
             api_client.post_json("/api/v1/activation/resend", {"email": user.email})
+            cooldown_ends(user.email)
         response = api_client.post_json(
             "/api/v1/activation/resend", {"email": user.email.upper()}
         )
         body = response.json()
         assert response.status_code == body["code"] == HTTPStatus.TOO_MANY_REQUESTS
         assert 0 < int(response["Retry-After"]) == body["data"]["retry_after"] <= 3600
+        assert OutboundEmail.objects.count() == 2
+
+    def test_one_link_a_minute_for_an_address(self, api_client, user):
+        api_client.post_json("/api/v1/activation/resend", {"email": user.email})
+        again = api_client.post_json(
+            "/api/v1/activation/resend", {"email": user.email.upper()}
+        )
+        assert again.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        assert 0 < again.json()["data"]["retry_after"] <= 60
+        cooldown_ends(user.email)
+        after = api_client.post_json("/api/v1/activation/resend", {"email": user.email})
+        assert after.status_code == HTTPStatus.OK
         assert OutboundEmail.objects.count() == 2
 
     def test_limited_per_ip_for_unknown_addresses_too(self, api_client, settings):

@@ -70,6 +70,25 @@ def test_remembered_username_is_prefilled(client, user):
     assert 'name="remember" id="id_remember" checked' in html
 
 
+def password_box(html: str) -> str:
+    start = html.index('name="password"')
+    return html[html.rindex("<input", 0, start) : html.index(">", start)]
+
+
+def test_a_remembered_username_puts_the_cursor_in_the_password_box(client, user):
+    assert "autofocus" not in password_box(client.get("/user/login/").content.decode())
+    post_login(client, remember="on")
+    client.post("/user/logout/")
+    assert "autofocus" in password_box(client.get("/user/login/").content.decode())
+
+
+def test_logging_out_says_so_once(client, user):
+    post_login(client)
+    response = client.post("/user/logout/", follow=True)
+    assert "您已退出登录。" in response.content.decode()
+    assert "您已退出登录。" not in client.get("/").content.decode()
+
+
 def test_a_chinese_username_is_remembered(client):
     User.objects.create_user("小明", "xm@example.cn", STRONG_PASSWORD)
     client.post(

@@ -105,7 +105,9 @@ def test_agreement_must_be_ticked(api_client, registration):
     response = api_client.post_json(
         "/api/v1/register", registration(agree=False), HTTP_ACCEPT_LANGUAGE="zh-CN"
     )
-    assert errors_of(response) == {"agree": ["请勾选同意用户协议。"]}
+    assert errors_of(response) == {
+        "agree": ["请阅读并勾选同意《用户协议》和《隐私政策》。"]
+    }
 
 
 @pytest.mark.parametrize(

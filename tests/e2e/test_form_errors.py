@@ -15,7 +15,9 @@ def test_register_submitted_empty_focuses_the_username(page, live_server, screen
     expect(username).to_be_focused()
     for name in ("username", "email", "password", "password_confirm", "agree"):
         field = page.locator(f"#id_{name}")
-        expect(field).to_have_attribute("aria-describedby", f"id_{name}_error")
+        expect(field).to_have_attribute(
+            "aria-describedby", re.compile(rf"(^| )id_{name}_error( |$)")
+        )
         error = page.locator(f"#id_{name}_error")
         expect(error).to_be_visible()
         expect(error).to_have_text(re.compile(r"\S"))

@@ -3,6 +3,7 @@
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.dispatch import task_publish_on_commit
 from haima.core.exceptions import ApplicationError
@@ -16,6 +17,7 @@ MESSAGES = {
     "expired": _("The activation link has expired; ask for a new one."),
     "invalid": _("The activation link is invalid or has already been used."),
 }
+ALREADY_ACTIVE = _("Your account is already active. Please sign in.")
 RESEND_SENT = _(
     "If that address belongs to an account waiting for activation, "
     "a new link is on its way."
@@ -23,9 +25,21 @@ RESEND_SENT = _(
 
 
 class ActivationFailed(ApplicationError):
-    def __init__(self, reason: str):
-        super().__init__(MESSAGES[reason], reason=reason)
+    def __init__(self, reason: str, message=None):
+        super().__init__(message or MESSAGES[reason], reason=reason)
         self.reason = reason
+
+
+class AlreadyActivated(ActivationFailed):
+    """The link's account is active already: its owner should just sign in.
+
+    Its reason stays ``invalid`` (CONTRACT §3: a spent link); pages tell it
+    apart to send the owner to the sign-in page with the name filled in.
+    """
+
+    def __init__(self, user: User):
+        super().__init__("invalid", ALREADY_ACTIVE)
+        self.user = user
 
 
 def activation_user(*, token: str) -> User:
@@ -33,6 +47,8 @@ def activation_user(*, token: str) -> User:
     try:
         return activation_token_user(token)
     except TokenError as error:
+        if error.reason == "activated":
+            raise AlreadyActivated(error.user) from None
         raise ActivationFailed(error.reason) from None
 
 
@@ -43,8 +59,9 @@ def user_activate(*, token: str) -> User:
     now = timezone.now()
     waiting = User.objects.filter(pk=user.pk, is_active=False, activated_at=None)
     if not waiting.update(is_active=True, activated_at=now):
-        raise ActivationFailed("invalid")
+        raise AlreadyActivated(user)  # by a concurrent click
     user.is_active, user.activated_at = True, now
+    event_record(Kind.ACTIVATED, user=user)
     return user
 
 
@@ -58,6 +75,7 @@ def activation_resend(*, email: str, context: RequestContext) -> None:
     from ..tasks import resend_activation_link
 
     ratelimit_hit("activation_resend_ip", context.ip_bucket)
+    ratelimit_hit("activation_resend_cooldown", email.strip().lower())
     ratelimit_hit("activation_resend_email", email.strip().lower())
     task_publish_on_commit(resend_activation_link, email, translation.get_language())
 

@@ -16,14 +16,17 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError
 
 from ..models import User
+from ..selectors import user_by_login
 from ..signin_policy import PASSWORD_SIGNIN, login_subject, signin_attempt
 
 WRONG_CREDENTIALS = _("Wrong username or password.")
 INACTIVE = _("Your account is not activated yet. Use the link in your email.")
+DEACTIVATED = _("This account has been deactivated. Please contact customer service.")
 
 
 class WrongCredentials(ApplicationError):
@@ -32,10 +35,14 @@ class WrongCredentials(ApplicationError):
 
 
 class AccountInactive(ApplicationError):
+    """403 ``inactive``: not activated yet, or deactivated by staff."""
+
     status = 403
 
-    def __init__(self):
-        super().__init__(INACTIVE, reason="inactive")
+    def __init__(self, user: User | None = None):
+        deactivated = user is not None and user.activated_at is not None
+        super().__init__(DEACTIVATED if deactivated else INACTIVE, reason="inactive")
+        self.deactivated = deactivated
 
 
 def password_check(
@@ -63,10 +70,16 @@ def password_check(
     ) as attempt:
         user = authenticate(None, username=login_name, password=password)
         if user is None or (staff_only and not (user.is_active and user.is_staff)):
-            attempt.failed()
+            # The trail names whose account was tried, when one was.
+            tried = user or user_by_login(login_name)
+            attempt.failed(code="wrong_credentials", user=tried)
             raise WrongCredentials()
         if not user.is_active:
-            raise AccountInactive()  # not a guess: the attempt is given back
+            # Not a guess: the attempt is given back.
+            event_record(
+                Kind.LOGIN_FAILED, code="inactive", user=user, typed=login_name
+            )
+            raise AccountInactive(user)
         attempt.succeeded(user=user)
     return user
 
@@ -97,11 +110,15 @@ def user_login(
     return user
 
 
-def session_start(*, request: HttpRequest, user: User, remember: bool) -> None:
-    """Sign ``user`` in on ``request``, however they proved who they are."""
+def session_start(
+    *, request: HttpRequest, user: User, remember: bool, method: str = "password"
+) -> None:
+    """Sign ``user`` in on ``request``, however they proved who they are
+    (``method``: "password" or "sms", for the audit trail)."""
     login(request, user, backend="haima.accounts.backends.UsernameOrEmailBackend")
     request.session.set_expiry(None if remember else 0)
+    event_record(Kind.LOGIN_SUCCEEDED, user=user, code=method)
 
 
 def user_logout(*, request: HttpRequest) -> None:
-    logout(request)
+    logout(request)  # the audit trail hears of it: haima.accounts.signals

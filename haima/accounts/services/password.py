@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.dispatch import task_publish_on_commit
 from haima.core.exceptions import ApplicationError, ValidationFailed
@@ -59,6 +60,7 @@ def password_reset_request(*, email: str, context: RequestContext) -> None:
     ratelimit_hit("password_reset_ip", context.ip_bucket)
     ratelimit_hit("password_reset_email", email.strip().lower())
     task_publish_on_commit(send_password_reset_link, email, translation.get_language())
+    event_record(Kind.PASSWORD_RESET_REQUESTED, typed=email, context=context)
 
 
 def password_reset_decide(*, email: str) -> None:
@@ -89,6 +91,7 @@ def password_reset_confirm(
         user.set_password(_validated(password, user))
         user.save(update_fields=["password"])
     signin_counters_clear(user=user, context=context)
+    event_record(Kind.PASSWORD_RESET_DONE, user=user, context=context)
     return user
 
 
@@ -106,9 +109,10 @@ def password_change(
         context=RequestContext.from_request(request),
     ) as attempt:
         if not user.check_password(old_password):
-            attempt.failed()
+            attempt.failed(code="wrong_old_password", user=user)
             raise ValidationFailed.single(WRONG_OLD_PASSWORD, "old_password")
         attempt.succeeded(user=user)
     user.set_password(_validated(password, user))
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
+    event_record(Kind.PASSWORD_CHANGED, user=user)

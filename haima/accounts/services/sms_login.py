@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.exceptions import ValidationFailed
 from haima.sms.codes import SmsCodeRejected, sms_code_verify
@@ -35,9 +36,10 @@ def _code_used(
     with signin_attempt(door=SMS_CODE, subject=phone, context=context) as attempt:
         try:
             sms_code_verify(phone=phone, purpose=purpose, code=code)
-        except SmsCodeRejected:
-            attempt.failed()
+        except SmsCodeRejected as rejected:
+            attempt.failed(code=f"code_{rejected.reason}")
             raise
+        event_record(Kind.SMS_VERIFIED, typed=phone, code=purpose, context=context)
         yield attempt
 
 
@@ -57,9 +59,11 @@ def user_login_by_sms(
     ) as attempt:
         user, created = _user_for_phone(phone)
         if not user.is_active:
-            raise AccountInactive()
+            raise AccountInactive(user)
         attempt.succeeded(user=user)
-    session_start(request=request, user=user, remember=remember)
+    if created:
+        event_record(Kind.REGISTERED, user=user, typed=phone, code="sms")
+    session_start(request=request, user=user, remember=remember, method="sms")
     return user, created
 
 
@@ -104,4 +108,5 @@ def user_phone_bind(
         except IntegrityError:  # bound elsewhere in the meantime
             raise taken from None
     user.phone = phone
+    event_record(Kind.PHONE_BOUND, user=user, typed=phone, context=context)
     return user

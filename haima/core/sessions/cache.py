@@ -1,7 +1,8 @@
 from django.contrib.sessions.backends import cache
 
 from . import IdleTimeoutMixin
+from .index import IndexedSessionMixin
 
 
-class SessionStore(IdleTimeoutMixin, cache.SessionStore):
+class SessionStore(IndexedSessionMixin, IdleTimeoutMixin, cache.SessionStore):
     pass

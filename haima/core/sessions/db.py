@@ -1,7 +1,8 @@
 from django.contrib.sessions.backends import db
 
 from . import IdleTimeoutMixin
+from .index import IndexedSessionMixin
 
 
-class SessionStore(IdleTimeoutMixin, db.SessionStore):
+class SessionStore(IndexedSessionMixin, IdleTimeoutMixin, db.SessionStore):
     pass

@@ -1,0 +1,254 @@
+"""Which sessions a user holds, so that staff can list them and end them all.
+
+A session store answers "what is in session K", never "which sessions are
+user U's": the cache store's keys are random, and the database store keeps
+the user id only inside each row's encoded data. So every sign-in notes its
+session key under its user, in the ``security`` cache alias (which, like
+the sessions, fails closed), with when and from where it began:
+
+- On Redis (django-redis), one HASH per user, a field per session key whose
+  value is a small JSON entry: HSET and HDEL are atomic, so two sign-ins at
+  once on two web processes cannot lose each other's key.
+- On the embedded database cache, a dict under one key, read and written
+  in one transaction; SQLite takes its write lock at BEGIN (IMMEDIATE, see
+  settings), so that read-modify-write is serialised as well, as the
+  embedded rate-limit counters are (haima.core.ratelimit).
+
+It is kept right at three moments: ``user_logged_in`` adds the session (every
+door, the admin's included, signs in through ``django.contrib.auth.login``);
+the stores' ``cycle_key`` (a password change rotates a signed-in session's
+key) and ``flush`` (sign-out, or a sign-in over another user's session)
+move or drop it (``IndexedSessionMixin``). Sessions that end on their own
+(idle timeout, expiry) are dropped lazily, when the index is read or added
+to. The index itself never expires: a remembered session is saved again
+while used and can outlive any TTL set at sign-in, and an index that forgot
+a live session would let "end all sessions" miss it.
+
+The raw session keys stay in this store, next to the sessions they name;
+nothing shows them: listings carry a short digest.
+"""
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import caches
+from django.db import transaction
+from django.dispatch import receiver
+
+from haima.core.context import RequestContext, current_request_context
+
+from . import EXPIRY_KEY, SEEN_KEY
+
+CACHE_ALIAS = "security"
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One live session, as staff may see it: never its key."""
+
+    digest: str  # the first characters of the key's SHA-256
+    started_at: datetime | None
+    ip: str
+    user_agent: str
+    remembered: bool  # "remember me": lasts SESSION_COOKIE_AGE
+    last_seen_at: datetime | None  # browser-length sessions note their use
+
+
+def _store_class():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def _index_key(user_id) -> str:
+    return f"sessions:user:{user_id}"
+
+
+def _redis_client():
+    """The raw Redis client behind the security cache (django-redis), else None."""
+    client = getattr(caches[CACHE_ALIAS], "client", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+
+def _entry(context: RequestContext | None) -> dict:
+    return {
+        "at": round(time.time(), 3),
+        "ip": context.ip if context else "",
+        "ua": context.user_agent if context else "",
+    }
+
+
+class _RedisIndex:
+    def __init__(self, redis, user_id):
+        self.redis = redis
+        self.key = caches[CACHE_ALIAS].make_key(_index_key(user_id))
+
+    def entries(self) -> dict[str, dict]:
+        return {
+            field.decode(): json.loads(value)
+            for field, value in self.redis.hgetall(self.key).items()
+        }
+
+    def put(self, session_key: str, entry: dict) -> None:
+        self.redis.hset(self.key, session_key, json.dumps(entry))
+
+    def remove(self, *session_keys: str) -> None:
+        if session_keys:
+            self.redis.hdel(self.key, *session_keys)
+
+    def move(self, old_key: str, new_key: str, entry: dict) -> None:
+        with self.redis.pipeline() as pipe:  # MULTI: never both, never neither
+            pipe.hset(self.key, new_key, json.dumps(entry)).hdel(self.key, old_key)
+            pipe.execute()
+
+
+class _CacheIndex:
+    def __init__(self, user_id):
+        self.cache = caches[CACHE_ALIAS]
+        self.key = _index_key(user_id)
+
+    def entries(self) -> dict[str, dict]:
+        return dict(self.cache.get(self.key) or {})
+
+    def _change(self, remove=(), add=None) -> None:
+        with transaction.atomic():  # serialised on SQLite, see the docstring
+            entries = self.entries()
+            for session_key in remove:
+                entries.pop(session_key, None)
+            entries.update(add or {})
+            if entries:
+                self.cache.set(self.key, entries, timeout=None)
+            else:
+                self.cache.delete(self.key)
+
+    def put(self, session_key: str, entry: dict) -> None:
+        self._change(add={session_key: entry})
+
+    def remove(self, *session_keys: str) -> None:
+        if session_keys:
+            self._change(remove=session_keys)
+
+    def move(self, old_key: str, new_key: str, entry: dict) -> None:
+        self._change(remove=[old_key], add={new_key: entry})
+
+
+def _index(user_id):
+    redis = _redis_client()
+    return _RedisIndex(redis, user_id) if redis is not None else _CacheIndex(user_id)
+
+
+def _live_data(session_key: str, user_id) -> dict | None:
+    """The data of ``session_key`` if it lives and is still ``user_id``'s."""
+    data = _store_class()(session_key).load()  # {} once it has ended
+    return data if data.get(SESSION_KEY) == str(user_id) else None
+
+
+def _live(index, user_id) -> dict[str, tuple[dict, dict]]:
+    """``{key: (entry, session data)}`` of the live sessions; drop the rest."""
+    live, ended = {}, []
+    for session_key, entry in index.entries().items():
+        data = _live_data(session_key, user_id)
+        if data is None:
+            ended.append(session_key)
+        else:
+            live[session_key] = (entry, data)
+    index.remove(*ended)
+    return live
+
+
+def session_index_add(*, user_id, session_key: str, context=None) -> None:
+    """Note ``session_key`` as ``user_id``'s, and drop the user's ended ones."""
+    index = _index(user_id)
+    _live(index, user_id)  # keeps the index as small as the live sessions
+    index.put(session_key, _entry(context))
+
+
+def session_index_remove(*, user_id, session_key: str) -> None:
+    _index(user_id).remove(session_key)
+
+
+def session_index_move(*, user_id, old_key: str, new_key: str) -> None:
+    """The session's key was rotated: keep its entry under the new key."""
+    index = _index(user_id)
+    entry = index.entries().get(old_key) or _entry(current_request_context())
+    index.move(old_key, new_key, entry)
+
+
+def _digest(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()[:10]
+
+
+def _time(timestamp) -> datetime | None:
+    return datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else None
+
+
+def user_sessions(*, user) -> list[SessionInfo]:
+    """The user's live sessions, newest first (ended ones leave the index)."""
+    sessions = [
+        SessionInfo(
+            digest=_digest(session_key),
+            started_at=_time(entry.get("at")),
+            ip=entry.get("ip", ""),
+            user_agent=entry.get("ua", ""),
+            remembered=data.get(EXPIRY_KEY) != 0,
+            last_seen_at=_time(data.get(SEEN_KEY)),
+        )
+        for session_key, (entry, data) in _live(_index(user.pk), user.pk).items()
+    ]
+    epoch = datetime.min.replace(tzinfo=UTC)
+    return sorted(sessions, key=lambda info: info.started_at or epoch, reverse=True)
+
+
+def user_sessions_delete(*, user) -> int:
+    """Delete every session of ``user`` from the store; return how many lived.
+
+    Each indexed key is deleted, live or not (deleting is idempotent), and
+    only those keys leave the index: a sign-in at this very moment keeps its
+    own entry, and whoever ends sessions can look again.
+    """
+    index = _index(user.pk)
+    keys = list(index.entries())
+    live = sum(_live_data(session_key, user.pk) is not None for session_key in keys)
+    store = _store_class()()
+    for session_key in keys:
+        store.delete(session_key)
+    index.remove(*keys)
+    return live
+
+
+class IndexedSessionMixin:
+    """For session stores: keep the index right when a signed-in session's
+    key rotates or the session is flushed."""
+
+    def cycle_key(self):
+        user_id, old_key = self.get(SESSION_KEY), self.session_key
+        super().cycle_key()
+        if user_id and old_key:
+            session_index_move(
+                user_id=user_id, old_key=old_key, new_key=self.session_key
+            )
+
+    def flush(self):
+        user_id, session_key = self.get(SESSION_KEY), self.session_key
+        super().flush()
+        if user_id and session_key:
+            session_index_remove(user_id=user_id, session_key=session_key)
+
+
+@receiver(user_logged_in, dispatch_uid="haima.core.sessions.index_sign_in")
+def session_indexed_at_sign_in(sender, request, user, **kwargs) -> None:
+    session = request.session
+    if session.session_key is None:
+        # login() flushed another user's session: the new one gets its key
+        # at the end of the request, too late to be noted. Take it now.
+        session.save()
+    session_index_add(
+        user_id=user.pk,
+        session_key=session.session_key,
+        context=RequestContext.from_request(request),
+    )
