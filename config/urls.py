@@ -13,6 +13,7 @@ from haima.metrics.views import metrics
 urlpatterns = [
     path("", include("haima.shop.urls")),
     path("legal/", include("haima.shop.legal_urls")),
+    path("user/account/", include("haima.centre.urls")),
     path("user/", include("haima.accounts.urls")),
     path("api/v1/", include("haima.api.urls")),
     # Before captcha.urls: its refresh view would mint captchas with no limit.

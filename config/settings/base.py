@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "haima.audit",
     "haima.metrics",
     "haima.accounts",
+    "haima.centre",
     "haima.captchas",
     "haima.mail",
     "haima.sms",
@@ -199,6 +200,10 @@ ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.
 # --- Accounts -------------------------------------------------------------
 
 ACTIVATION_MAX_AGE = env.int("ACTIVATION_MAX_AGE", default=3600)
+# The 账户中心 (haima.centre): how long a re-authentication lasts, and the
+# days between 注销 and the erasure of the account's personal data.
+REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=600)
+ACCOUNT_DELETION_DAYS = env.int("ACCOUNT_DELETION_DAYS", default=15)
 # Days the audit trail keeps an event (haima.audit.tasks.audit_purge).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 ACTIVATION_RESEND_COOLDOWN = 60  # seconds between two links to one address

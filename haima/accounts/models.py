@@ -47,6 +47,22 @@ class User(AbstractUser):
     activated_at = models.DateTimeField(
         _("activated at"), null=True, blank=True, editable=False
     )
+    # The 账户中心 (haima.centre): a username may change once in 30 days;
+    # "this was not me" after an email change locks the account until a
+    # password reset; 注销 deactivates at once and erases after a cooling-off
+    # period (ACCOUNT_DELETION_DAYS), when ``erased_at`` is set.
+    username_changed_at = models.DateTimeField(
+        _("username changed at"), null=True, blank=True, editable=False
+    )
+    locked_at = models.DateTimeField(
+        _("locked at"), null=True, blank=True, editable=False
+    )
+    deletion_requested_at = models.DateTimeField(
+        _("cancellation requested at"), null=True, blank=True, editable=False
+    )
+    erased_at = models.DateTimeField(
+        _("erased at"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 

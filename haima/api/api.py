@@ -14,6 +14,7 @@ from ninja.openapi.views import openapi_view
 
 from haima.accounts.api import router as accounts_router
 from haima.captchas.api import router as captchas_router
+from haima.centre.api import router as centre_router
 from haima.sms.api import router as sms_router
 
 from .envelope import ANY_CALL, Envelope, envelope, error_responses
@@ -146,3 +147,4 @@ def csrf(request):
 api.add_router("", accounts_router)
 api.add_router("", captchas_router)
 api.add_router("", sms_router)
+api.add_router("account/", centre_router)

@@ -22,6 +22,7 @@ class Reason(StrEnum):
     INVALID = "invalid"
     LOCKED = "locked"
     MALFORMED_JSON = "malformed_json"
+    REAUTH_REQUIRED = "reauth_required"
     SMS_UNAVAILABLE = "sms_unavailable"
     SPENT = "spent"
     UNAVAILABLE = "unavailable"
