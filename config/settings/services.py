@@ -115,6 +115,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "haima.audit.tasks.audit_purge",
         "schedule": 24 * 3600,
     },
+    "erase-cancelled-accounts": {  # 注销 past ACCOUNT_DELETION_DAYS
+        "task": "haima.centre.tasks.accounts_erase",
+        "schedule": 24 * 3600,
+    },
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 

@@ -14,6 +14,7 @@ from haima.api.envelope import (
     envelope,
     error_responses,
 )
+from haima.centre.reauth import reauth_check
 from haima.core.context import RequestContext
 from haima.core.exceptions import ValidationFailed
 
@@ -242,7 +243,11 @@ def sms_bind(request, payload: SmsBindIn):
     """Bind (or change) the signed-in user's phone with a ``bind`` code.
 
     400 for a bad code, or for a number bound to another account (not whose).
+    Changing a bound number first needs a re-authentication (403
+    ``reauth_required``; ``account/reauth``), as on the page.
     """
+    if request.auth.phone:
+        reauth_check(request)
     user = user_phone_bind(
         user=request.auth,
         phone=payload.phone,

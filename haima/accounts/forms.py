@@ -269,6 +269,23 @@ class PasswordChangeForm(CurrentPasswordForm, NewPasswordForm):
     field_order = ["old_password", "password", "password_confirm"]
 
 
+def sms_code_field() -> forms.CharField:
+    """The six digits of a texted code; optional, since the form that takes
+    it is also posted by 获取验证码 to send one."""
+    return forms.CharField(
+        label=_("Verification code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "maxlength": "6",
+            }
+        ),
+    )
+
+
 class SmsCodeForm(Form):
     """A phone and the code texted to it; the captcha guards the sending.
 
@@ -285,18 +302,7 @@ class SmsCodeForm(Form):
             attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
         ),
     )
-    code = forms.CharField(
-        label=_("Verification code"),
-        max_length=6,
-        required=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "maxlength": "6",
-            }
-        ),
-    )
+    code = sms_code_field()
 
 
 class SmsLoginForm(SmsCodeForm):

@@ -1,4 +1,6 @@
-"""Pages that use an SMS code: sign-in by phone, and binding a phone.
+"""Pages that use an SMS code: sign-in by phone, and binding a phone
+(changing a bound one asks for re-authentication; removing it:
+haima.centre.phone_views).
 
 Both work as plain forms without JavaScript (one form, two buttons:
 获取验证码 sends, the other verifies); haima/js/sms.js turns sending into a
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
 from haima.captchas.services import FIELD as CAPTCHA_FIELD
+from haima.centre.reauth import reauth_fresh, reauth_required
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError
 from haima.sms.models import SmsSend
@@ -97,6 +100,15 @@ def sms_login_page(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def phone_bind_page(request):
+    """Bind a first phone, or change (or remove) the bound one, which asks
+    who is at the screen first (haima.centre.reauth): a session left open
+    must not be enough to move the account's SMS sign-in elsewhere. Looking
+    at the page asks nothing (it comes right after a first bind)."""
+    changing = request.user.phone and request.method == "POST"
+    return (_phone_change if changing else _phone_bind)(request)
+
+
+def _phone_bind(request):
     def verify(form):
         user = user_phone_bind(
             user=request.user,
@@ -118,4 +130,9 @@ def phone_bind_page(request):
         template="accounts/phone_bind.html",
         verify=verify,
         current_phone=mask_phone(current) if current else "",
+        has_password=request.user.has_usable_password(),
+        confirmed=reauth_fresh(request),
     )
+
+
+_phone_change = reauth_required(_phone_bind)

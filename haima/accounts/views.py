@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
+from haima.centre.cancel_views import undo_offer
+from haima.centre.services.cancel import CancellationPending
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, RateLimited, ValidationFailed
 from haima.core.ratelimit import rate_for
@@ -65,6 +67,9 @@ def _bound(form_class, request, **kwargs):
 
 
 def _show_errors(form, error: ApplicationError) -> None:
+    if isinstance(error, CancellationPending):  # 注销 in its cooling-off
+        form.add_error(None, undo_offer(error))  # with a 撤销注销 button
+        return
     errors = getattr(error, "errors", None) or {None: [error.message]}
     for field, field_messages in errors.items():
         for message in field_messages:

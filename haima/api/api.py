@@ -147,4 +147,4 @@ def csrf(request):
 api.add_router("", accounts_router)
 api.add_router("", captchas_router)
 api.add_router("", sms_router)
-api.add_router("account/", centre_router)
+api.add_router("account", centre_router)

@@ -36,6 +36,17 @@ class AccountEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         LOGOUT = "logout", _("Signed out")
         ADMIN_ACTION = "admin_action", _("Admin action")
+        # The 账户中心 (haima.centre): what customers do to their own account.
+        USERNAME_CHANGED = "username_changed", _("Username changed")
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("Email change requested")
+        EMAIL_CHANGED = "email_changed", _("Email changed")
+        ACCOUNT_LOCKED = "account_locked", _("Account locked by its owner")
+        PHONE_REMOVED = "phone_removed", _("Phone removed")
+        SESSIONS_ENDED = "sessions_ended", _("Sessions ended")
+        DATA_EXPORTED = "data_exported", _("Personal information downloaded")
+        CANCELLATION_REQUESTED = "cancellation_requested", _("Cancellation requested")
+        CANCELLATION_UNDONE = "cancellation_undone", _("Cancellation undone")
+        ACCOUNT_ERASED = "account_erased", _("Account erased")
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)

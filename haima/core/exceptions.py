@@ -15,14 +15,20 @@ from django.utils.translation import gettext_lazy as _
 class Reason(StrEnum):
     """Stable codes in ``data.reason`` by which clients tell refusals apart."""
 
+    CANCELLATION_PENDING = "cancellation_pending"
     CAPTCHA_REQUIRED = "captcha_required"
     CSRF = "csrf"
+    CURRENT_SESSION = "current_session"
     EXPIRED = "expired"
     INACTIVE = "inactive"
     INVALID = "invalid"
     LOCKED = "locked"
+    LOCKED_ACCOUNT = "locked_account"
     MALFORMED_JSON = "malformed_json"
+    NO_PHONE = "no_phone"
+    PASSWORD_REQUIRED = "password_required"  # noqa: S105 (a reason, not a secret)
     REAUTH_REQUIRED = "reauth_required"
+    SESSION_ENDED = "session_ended"
     SMS_UNAVAILABLE = "sms_unavailable"
     SPENT = "spent"
     UNAVAILABLE = "unavailable"

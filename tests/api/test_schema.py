@@ -31,6 +31,14 @@ BODIES = {
     "password/reset": ({"email"}, set()),
     "password/reset/confirm": ({"token", "password"}, set()),
     "password/change": ({"old_password", "password"}, set()),
+    "account/reauth": (set(), {"password", "code"}),
+    "account/username": ({"username"}, set()),
+    "account/email": ({"email"}, set()),
+    "account/email/confirm": ({"token"}, set()),
+    "account/email/not-me": ({"token"}, set()),
+    "account/sessions/end": ({"digest"}, set()),
+    "account/cancel": ({"confirm"}, set()),
+    "account/cancel/undo": ({"token"}, {"remember"}),
 }  # fmt: skip
 SUCCESS = {"200", "201"}
 

@@ -154,9 +154,13 @@ def test_binds_the_phone(api_client, signed_in, sent_code):
     assert signed_in.phone == PHONE
 
 
-def test_changes_the_phone(api_client, signed_in, sent_code):
+def test_changes_the_phone_once_it_is_you(api_client, signed_in, sent_code):
     sms_bind(api_client, sent_code(PHONE, "bind"))
-    response = sms_bind(api_client, sent_code(OTHER_PHONE, "bind"), OTHER_PHONE)
+    code = sent_code(OTHER_PHONE, "bind")
+    response = sms_bind(api_client, code, OTHER_PHONE)
+    assert response.json()["data"]["reason"] == "reauth_required"
+    api_client.post_json("/api/v1/account/reauth", {"password": STRONG_PASSWORD})
+    response = sms_bind(api_client, code, OTHER_PHONE)  # not spent by the refusal
     assert response.json()["data"]["user"]["phone"] == OTHER_PHONE
     signed_in.refresh_from_db()
     assert signed_in.phone == OTHER_PHONE

@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from haima.audit.services import Kind, event_record
+from haima.centre.notices import signin_device_note
+from haima.centre.services.cancel import cancellation_pending_check
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError
 
@@ -27,6 +29,10 @@ from ..signin_policy import PASSWORD_SIGNIN, login_subject, signin_attempt
 WRONG_CREDENTIALS = _("Wrong username or password.")
 INACTIVE = _("Your account is not activated yet. Use the link in your email.")
 DEACTIVATED = _("This account has been deactivated. Please contact customer service.")
+ACCOUNT_LOCKED = _(
+    'Your account is locked. Reset your password with "Forgot your password?" '
+    "to sign in again."
+)
 
 
 class WrongCredentials(ApplicationError):
@@ -45,6 +51,29 @@ class AccountInactive(ApplicationError):
         self.deactivated = deactivated
 
 
+class AccountLocked(AccountInactive):
+    """403 ``locked_account``: locked by its owner ("this was not me" after an
+    email change) until a password reset. An AccountInactive, so that every
+    door that refuses an inactive account refuses it too, with no link."""
+
+    def __init__(self):
+        ApplicationError.__init__(self, ACCOUNT_LOCKED, reason="locked_account")
+        self.deactivated = True
+
+
+def signin_allowed_check(*, user: User, typed: str = "") -> None:
+    """Refuse an inactive or locked account; every sign-in door calls this
+    once the secret is proven right (password_check, user_login_by_sms)."""
+    # 注销 in its cooling-off: 403 cancellation_pending with an undo token.
+    cancellation_pending_check(user=user, typed=typed)
+    if not user.is_active:
+        event_record(Kind.LOGIN_FAILED, code="inactive", user=user, typed=typed)
+        raise AccountInactive(user)
+    if user.locked_at is not None:
+        event_record(Kind.LOGIN_FAILED, code="locked_account", user=user, typed=typed)
+        raise AccountLocked()
+
+
 def password_check(
     *,
     login_name: str,
@@ -56,7 +85,8 @@ def password_check(
 ) -> User:
     """Return the user whose username or email and password these are.
 
-    Raises WrongCredentials, AccountInactive (only after the right password),
+    Raises WrongCredentials, AccountInactive or AccountLocked (only after the
+    right password),
     CaptchaRequired or SigninLocked. ``staff_only`` (the admin's door) makes
     an inactive or non-staff account's right password a failure like any
     other, so that door tells nothing about accounts it does not admit.
@@ -74,12 +104,8 @@ def password_check(
             tried = user or user_by_login(login_name)
             attempt.failed(code="wrong_credentials", user=tried)
             raise WrongCredentials()
-        if not user.is_active:
-            # Not a guess: the attempt is given back.
-            event_record(
-                Kind.LOGIN_FAILED, code="inactive", user=user, typed=login_name
-            )
-            raise AccountInactive(user)
+        # Not a guess: a refusal here gives the attempt back.
+        signin_allowed_check(user=user, typed=login_name)
         attempt.succeeded(user=user)
     return user
 
@@ -118,6 +144,7 @@ def session_start(
     login(request, user, backend="haima.accounts.backends.UsernameOrEmailBackend")
     request.session.set_expiry(None if remember else 0)
     event_record(Kind.LOGIN_SUCCEEDED, user=user, code=method)
+    signin_device_note(user=user, context=RequestContext.from_request(request))
 
 
 def user_logout(*, request: HttpRequest) -> None:

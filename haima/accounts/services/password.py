@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from haima.audit.services import Kind, event_record
+from haima.centre.notices import security_notice_queue
 from haima.core.context import RequestContext
 from haima.core.dispatch import task_publish_on_commit
 from haima.core.exceptions import ApplicationError, ValidationFailed
@@ -81,7 +82,8 @@ def password_reset_user(*, token: str) -> User:
 def password_reset_confirm(
     *, token: str, password: str, context: RequestContext | None = None
 ) -> User:
-    """Set the new password; the link dies and a password lockout lifts.
+    """Set the new password; the link dies, a password lockout lifts, and so
+    does an owner's lock ("this was not me", haima.centre.services.email).
 
     Whoever completes a reset controls the mailbox: the account's failed
     sign-ins (and, with ``context``, this IP's failures in a row) are cleared.
@@ -89,9 +91,11 @@ def password_reset_confirm(
     with transaction.atomic():
         user = password_reset_user(token=token)
         user.set_password(_validated(password, user))
-        user.save(update_fields=["password"])
+        user.locked_at = None
+        user.save(update_fields=["password", "locked_at"])
     signin_counters_clear(user=user, context=context)
     event_record(Kind.PASSWORD_RESET_DONE, user=user, context=context)
+    security_notice_queue(user=user, kind="password_changed", context=context)
     return user
 
 
@@ -116,3 +120,4 @@ def password_change(
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
     event_record(Kind.PASSWORD_CHANGED, user=user)
+    security_notice_queue(user=user, kind="password_changed")

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from haima.audit.services import Kind, event_record
+from haima.centre.notices import security_notice_queue
 from haima.core.context import RequestContext
 from haima.core.exceptions import ValidationFailed
 from haima.sms.codes import SmsCodeRejected, sms_code_verify
@@ -22,7 +23,7 @@ from haima.sms.services import sms_phone
 
 from ..models import User
 from ..signin_policy import SMS_CODE, SigninAttempt, signin_attempt
-from .login import AccountInactive, session_start
+from .login import session_start, signin_allowed_check
 
 PHONE_TAKEN = _("This number is already bound to another account.")
 USERNAME_PREFIX = "用户"
@@ -49,8 +50,9 @@ def user_login_by_sms(
     """Sign in the phone's user, creating an active one on first use.
 
     Returns the user and whether it was created. Raises SmsCodeRejected,
-    AccountInactive for a deactivated account, SigninLocked when the
-    caller's network has failed too often.
+    AccountInactive for a deactivated account (AccountLocked for a locked
+    one, CancellationPending for a cancelled one in its cooling-off),
+    SigninLocked when the caller's network has failed too often.
     """
     phone = sms_phone(phone)
     context = RequestContext.from_request(request)
@@ -58,8 +60,7 @@ def user_login_by_sms(
         phone=phone, purpose=SmsSend.Purpose.LOGIN, code=code, context=context
     ) as attempt:
         user, created = _user_for_phone(phone)
-        if not user.is_active:
-            raise AccountInactive(user)
+        signin_allowed_check(user=user, typed=phone)
         attempt.succeeded(user=user)
     if created:
         event_record(Kind.REGISTERED, user=user, typed=phone, code="sms")
@@ -96,6 +97,7 @@ def user_phone_bind(
     only to whoever holds that number, and never to whom.
     """
     phone = sms_phone(phone)
+    before = user.phone
     taken = ValidationFailed({"phone": [str(PHONE_TAKEN)]})
     with _code_used(
         phone=phone, purpose=SmsSend.Purpose.BIND, code=code, context=context
@@ -109,4 +111,6 @@ def user_phone_bind(
             raise taken from None
     user.phone = phone
     event_record(Kind.PHONE_BOUND, user=user, typed=phone, context=context)
+    if phone != before:
+        security_notice_queue(user=user, kind="phone_changed", context=context)
     return user
