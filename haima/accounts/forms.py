@@ -163,6 +163,31 @@ class NewPasswordForm(Form):
                 self.fields[name].widget.render_value = True
 
 
+class UsernameField(forms.CharField):
+    """A username by the sign-up rules (haima.accounts.usernames), cleaned to
+    its stored spelling: NFKC, then checked; for sign-up and for a change."""
+
+    def __init__(self, *, label, attrs=None):
+        super().__init__(
+            label=label,
+            max_length=MAX_LENGTH,
+            error_messages={"required": USERNAME_REQUIRED},
+            widget=forms.TextInput(
+                attrs={
+                    "autocomplete": "username",
+                    "autocapitalize": "none",
+                    "spellcheck": "false",
+                    **(attrs or {}),
+                }
+            ),
+        )
+
+    def clean(self, value) -> str:
+        username = normalize_username(super().clean(value))
+        validate_username(username)
+        return username
+
+
 class RegistrationForm(NewPasswordForm):
     """Sign-up. The captcha is checked before anybody's name or address.
 
@@ -171,18 +196,9 @@ class RegistrationForm(NewPasswordForm):
     alone, the same for a free name and a taken one.
     """
 
-    username = forms.CharField(
+    username = UsernameField(
         label=_("Username"),
-        max_length=MAX_LENGTH,
-        error_messages={"required": USERNAME_REQUIRED},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "username",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-                "data-availability": reverse_lazy("api:username_availability"),
-            }
-        ),
+        attrs={"data-availability": reverse_lazy("api:username_availability")},
     )
     email = EmailField(label=_("Email"))
     agree = forms.BooleanField(
@@ -205,11 +221,6 @@ class RegistrationForm(NewPasswordForm):
         self.fields["password"].error_messages["required"] = _(
             "Please enter a password."
         )
-
-    def clean_username(self) -> str:
-        username = normalize_username(self.cleaned_data["username"])
-        validate_username(username)
-        return username
 
     def clean(self):
         cleaned = super().clean()

@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from haima.accounts.forms import EmailField, Form, password_field, sms_code_field
-from haima.accounts.usernames import (
-    MAX_LENGTH,
-    USERNAME_REQUIRED,
-    normalize_username,
-    validate_username,
+from haima.accounts.forms import (
+    EmailField,
+    Form,
+    UsernameField,
+    password_field,
+    sms_code_field,
 )
 
 
@@ -59,20 +59,4 @@ class ReauthCodeForm(Form):
 class UsernameChangeForm(Form):
     """A new username, by the sign-up rules (taken: username_change)."""
 
-    username = forms.CharField(
-        label=_("New username"),
-        max_length=MAX_LENGTH,
-        error_messages={"required": USERNAME_REQUIRED},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "username",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-            }
-        ),
-    )
-
-    def clean_username(self) -> str:
-        username = normalize_username(self.cleaned_data["username"])
-        validate_username(username)
-        return username
+    username = UsernameField(label=_("New username"))
