@@ -1,6 +1,7 @@
 """Each user's sessions are indexed, so staff can list them and end them all
 (haima.core.sessions.index), in Redis or in the embedded database cache."""
 
+import itertools
 from http import HTTPStatus
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.test import Client
 from django.utils.module_loading import import_string
 
+from haima.core.sessions import index
 from haima.core.sessions.index import _index, user_sessions, user_sessions_delete
 from tests.factories import user_create
 from tests.helpers import STRONG_PASSWORD
@@ -120,3 +122,37 @@ def test_an_ended_session_is_not_brought_back_by_its_next_request(client, user):
     with pytest.raises(UpdateError):
         session.save()  # ...fails: the store refuses to update what is gone
     assert client.get("/api/v1/me").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_past_the_most_sessions_a_sign_in_ends_the_oldest(user, monkeypatch):
+    """The index stays bounded, so a sign-in costs the same however many
+    times the account has signed in; the devices ended are the oldest."""
+    monkeypatch.setattr(index, "MAX_SESSIONS", 4)
+    monkeypatch.setattr(index, "SESSIONS_KEPT", 2)
+    clock = itertools.count(1_800_000_000)
+    monkeypatch.setattr(index, "_now", lambda: next(clock))
+    clients = [Client() for _ in range(5)]
+    for client in clients[:4]:
+        api_sign_in(client)
+    assert len(indexed_keys(user)) == 4  # at the most: nothing pruned yet
+
+    api_sign_in(clients[4])
+
+    assert indexed_keys(user) == {session_key(c) for c in clients[3:]}
+    statuses = [c.get("/api/v1/me").status_code for c in clients]
+    assert statuses == [HTTPStatus.UNAUTHORIZED] * 3 + [HTTPStatus.OK] * 2
+
+
+def test_a_sign_in_past_the_most_drops_ended_sessions_first(user, monkeypatch):
+    monkeypatch.setattr(index, "MAX_SESSIONS", 2)
+    monkeypatch.setattr(index, "SESSIONS_KEPT", 2)
+    ended, kept, new = Client(), Client(), Client()
+    api_sign_in(ended)
+    api_sign_in(kept)
+    store = import_string(settings.SESSION_ENGINE).SessionStore
+    store().delete(session_key(ended))  # as the idle timeout would
+
+    api_sign_in(new)
+
+    assert indexed_keys(user) == {session_key(kept), session_key(new)}
+    assert kept.get("/api/v1/me").status_code == HTTPStatus.OK

@@ -13,6 +13,7 @@ atomic) and fail closed when Redis is down.
 """
 
 from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -140,11 +141,17 @@ def session_start(
     *, request: HttpRequest, user: User, remember: bool, method: str = "password"
 ) -> None:
     """Sign ``user`` in on ``request``, however they proved who they are
-    (``method``: "password" or "sms", for the audit trail)."""
-    login(request, user, backend="haima.accounts.backends.UsernameOrEmailBackend")
-    request.session.set_expiry(None if remember else 0)
-    event_record(Kind.LOGIN_SUCCEEDED, user=user, code=method)
-    signin_device_note(user=user, context=RequestContext.from_request(request))
+    (``method``: "password" or "sms", for the audit trail).
+
+    One transaction: ``last_login``, the event and any new-device notice
+    are written together, with one commit (one disk flush) instead of each
+    its own.
+    """
+    with transaction.atomic():
+        login(request, user, backend="haima.accounts.backends.UsernameOrEmailBackend")
+        request.session.set_expiry(None if remember else 0)
+        event_record(Kind.LOGIN_SUCCEEDED, user=user, code=method)
+        signin_device_note(user=user, context=RequestContext.from_request(request))
 
 
 def user_logout(*, request: HttpRequest) -> None:

@@ -20,10 +20,14 @@ door, the admin's included, signs in through ``django.contrib.auth.login``);
 the stores' ``cycle_key`` (a password change rotates a signed-in session's
 key) and ``flush`` (sign-out, or a sign-in over another user's session)
 move or drop it (``IndexedSessionMixin``). Sessions that end on their own
-(idle timeout, expiry) are dropped lazily, when the index is read or added
-to. The index itself never expires: a remembered session is saved again
-while used and can outlive any TTL set at sign-in, and an index that forgot
-a live session would let "end all sessions" miss it.
+(idle timeout, expiry) are dropped lazily: when the index is read, and when
+a sign-in finds it longer than MAX_SESSIONS. So a sign-in costs one round
+trip to the index whatever the user's number of sessions, and the index
+stays bounded: past MAX_SESSIONS live sessions the oldest are ended, as a
+shop's app ends a device it no longer trusts. The index itself never
+expires: a remembered session is saved again while used and can outlive any
+TTL set at sign-in, and an index that forgot a live session would let "end
+all sessions" miss it.
 
 The raw session keys stay in this store, next to the sessions they name;
 nothing shows them: listings carry a short digest.
@@ -39,6 +43,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends import cache as cache_store
 from django.core.cache import caches
 from django.db import transaction
 from django.dispatch import receiver
@@ -48,6 +53,11 @@ from haima.core.context import RequestContext, current_request_context
 from . import EXPIRY_KEY, SEEN_KEY
 
 CACHE_ALIAS = "security"
+# Live sessions a user may hold: phones, computers, the WeChat mini-program,
+# with room to spare. A sign-in past it prunes the index down to
+# SESSIONS_KEPT, ending the oldest, so that pruning is rare, not every time.
+MAX_SESSIONS = 100
+SESSIONS_KEPT = 75
 
 
 @dataclass(frozen=True)
@@ -84,9 +94,14 @@ def _redis_client():
     return client.get_client(write=True) if hasattr(client, "get_client") else None
 
 
+def _now() -> float:
+    """The clock of the entries (a seam: tests order sign-ins with it)."""
+    return time.time()
+
+
 def _entry(context: RequestContext | None) -> dict:
     return {
-        "at": round(time.time(), 3),
+        "at": round(_now(), 3),
         "ip": context.ip if context else "",
         "ua": context.user_agent if context else "",
     }
@@ -103,8 +118,11 @@ class _RedisIndex:
             for field, value in self.redis.hgetall(self.key).items()
         }
 
-    def put(self, session_key: str, entry: dict) -> None:
-        self.redis.hset(self.key, session_key, json.dumps(entry))
+    def put(self, session_key: str, entry: dict) -> int:
+        """Add an entry; return how many the index now holds (one round trip)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hset(self.key, session_key, json.dumps(entry)).hlen(self.key)
+            return pipe.execute()[1]
 
     def remove(self, *session_keys: str) -> None:
         if session_keys:
@@ -124,7 +142,7 @@ class _CacheIndex:
     def entries(self) -> dict[str, dict]:
         return dict(self.cache.get(self.key) or {})
 
-    def _change(self, remove=(), add=None) -> None:
+    def _change(self, remove=(), add=None) -> int:
         with transaction.atomic():  # serialised on SQLite, see the docstring
             entries = self.entries()
             for session_key in remove:
@@ -134,9 +152,10 @@ class _CacheIndex:
                 self.cache.set(self.key, entries, timeout=None)
             else:
                 self.cache.delete(self.key)
+        return len(entries)
 
-    def put(self, session_key: str, entry: dict) -> None:
-        self._change(add={session_key: entry})
+    def put(self, session_key: str, entry: dict) -> int:
+        return self._change(add={session_key: entry})
 
     def remove(self, *session_keys: str) -> None:
         if session_keys:
@@ -151,30 +170,64 @@ def _index(user_id):
     return _RedisIndex(redis, user_id) if redis is not None else _CacheIndex(user_id)
 
 
-def _live_data(session_key: str, user_id) -> dict | None:
-    """The data of ``session_key`` if it lives and is still ``user_id``'s."""
-    data = _store_class()(session_key).load()  # {} once it has ended
-    return data if data.get(SESSION_KEY) == str(user_id) else None
+def _live_data_many(session_keys, user_id) -> dict[str, dict | None]:
+    """``{key: data, or None if it ended or is no longer user_id's}``.
+
+    A cache-backed store is read with one multi-get, not a round trip a key.
+    """
+    store_class = _store_class()
+    if issubclass(store_class, cache_store.SessionStore):
+        prefix = store_class.cache_key_prefix
+        found = caches[settings.SESSION_CACHE_ALIAS].get_many(
+            [prefix + key for key in session_keys]
+        )
+        loaded = {key: found.get(prefix + key) or {} for key in session_keys}
+    else:
+        loaded = {key: store_class(key).load() for key in session_keys}
+    return {
+        key: data if data.get(SESSION_KEY) == str(user_id) else None
+        for key, data in loaded.items()
+    }
 
 
 def _live(index, user_id) -> dict[str, tuple[dict, dict]]:
     """``{key: (entry, session data)}`` of the live sessions; drop the rest."""
+    entries = index.entries()
     live, ended = {}, []
-    for session_key, entry in index.entries().items():
-        data = _live_data(session_key, user_id)
+    for session_key, data in _live_data_many(list(entries), user_id).items():
         if data is None:
             ended.append(session_key)
         else:
-            live[session_key] = (entry, data)
+            live[session_key] = (entries[session_key], data)
     index.remove(*ended)
     return live
 
 
 def session_index_add(*, user_id, session_key: str, context=None) -> None:
-    """Note ``session_key`` as ``user_id``'s, and drop the user's ended ones."""
+    """Note ``session_key`` as ``user_id``'s; past MAX_SESSIONS, prune."""
     index = _index(user_id)
-    _live(index, user_id)  # keeps the index as small as the live sessions
-    index.put(session_key, _entry(context))
+    if index.put(session_key, _entry(context)) > MAX_SESSIONS:
+        _prune(index, user_id, keep_key=session_key)
+
+
+def _prune(index, user_id, *, keep_key: str) -> None:
+    """Drop ended sessions; then end the oldest live ones past SESSIONS_KEPT.
+
+    ``keep_key`` is the session signing in: not saved yet, so not judged.
+    """
+    entries = index.entries()
+    others = [key for key in entries if key != keep_key]
+    data = _live_data_many(others, user_id)
+    ended = [key for key in others if data[key] is None]
+    live = sorted(
+        (key for key in others if data[key] is not None),
+        key=lambda key: entries[key].get("at") or 0,
+    )
+    oldest = live[: max(0, len(live) + 1 - SESSIONS_KEPT)]
+    store = _store_class()()
+    for session_key in oldest:
+        store.delete(session_key)
+    index.remove(*ended, *oldest)
 
 
 def session_index_remove(*, user_id, session_key: str) -> None:
@@ -231,7 +284,7 @@ def user_sessions_delete(*, user, keep_key: str | None = None) -> int:
     """
     index = _index(user.pk)
     keys = [key for key in index.entries() if key != keep_key]
-    live = sum(_live_data(session_key, user.pk) is not None for session_key in keys)
+    live = sum(data is not None for data in _live_data_many(keys, user.pk).values())
     store = _store_class()()
     for session_key in keys:
         store.delete(session_key)
@@ -245,7 +298,7 @@ def user_session_delete(*, user, digest: str) -> bool:
     can never end someone else's session."""
     index = _index(user.pk)
     keys = [key for key in index.entries() if session_digest(key) == digest]
-    live = any(_live_data(session_key, user.pk) is not None for session_key in keys)
+    live = any(data is not None for data in _live_data_many(keys, user.pk).values())
     store = _store_class()()
     for session_key in keys:
         store.delete(session_key)
