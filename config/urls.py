@@ -1,4 +1,4 @@
-"""Root URLs: pages, the JSON API, captcha images, admin and i18n."""
+"""Root URLs: pages, the JSON API, captcha images, admin, i18n and probes."""
 
 from django.contrib import admin
 from django.templatetags.static import static
@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from haima.audit.views import dashboard_view
 from haima.captchas.views import captcha_refresh
+from haima.core.health import healthz, readyz
 from haima.metrics.views import metrics
 
 urlpatterns = [
@@ -23,6 +24,10 @@ urlpatterns = [
     path("admin/dashboard/", dashboard_view, name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("metrics", metrics, name="metrics"),
+    # Probes of the load balancer (haima.core.health); production exempts
+    # them from the HTTPS redirect.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Browsers ask for /favicon.ico on every page; pages link favicon.svg.
     # Not permanent: the static name changes with its content in production.
     path(

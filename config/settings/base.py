@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .environment import *  # noqa: F403
 from .environment import APP_DIR, DATA_DIR, DEBUG, env
+from .logs import logging_config
 from .services import *  # noqa: F403
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
@@ -264,46 +265,11 @@ STATICFILES_DIRS = [APP_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
 # --- Logging --------------------------------------------------------------
+# config/settings/logs.py; production defaults to JSON.
 
-# Every handler's formatter escapes control characters in messages
-# (haima.core.logs), so that a value from a request cannot forge a line or
-# repaint a terminal. Django's own loggers are listed to drop the handlers of
-# its default configuration, which print messages raw: "django" logs through
-# the root's handler, runserver's request lines through an escaping copy of
-# Django's formatter. (Its mail_admins handler goes: ADMINS is not set.)
-# Celery workers keep this configuration too (config/celery.py).
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {
-            "()": "haima.core.logs.EscapingFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
-        },
-        "django.server": {
-            "()": "haima.core.logs.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        },
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "django.server": {
-            "class": "logging.StreamHandler",
-            "formatter": "django.server",
-        },
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django": {"handlers": [], "level": "NOTSET"},
-        "django.server": {
-            "handlers": ["django.server"],
-            "level": "INFO",
-            "propagate": False,
-        },
-    },
-}
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 
 # --- Metrics --------------------------------------------------------------
 # /metrics (haima.metrics) answers these addresses and networks only; any
