@@ -19,7 +19,7 @@ from tests.axe import axe_violations, format_violations
 from tests.e2e.test_header import sign_in
 from tests.factories import user_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"1280": {"width": 1280, "height": 800}, "375": {"width": 375, "height": 740}}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}

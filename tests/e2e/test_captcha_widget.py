@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from haima.captchas.services import WRONG
 
 pytestmark = [
+    pytest.mark.services,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.captchas.page"),
 ]

@@ -20,7 +20,7 @@ from tests.factories import user_create
 from tests.harness import OUTPUT_DIR
 from tests.helpers import STRONG_PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {
     "desktop": {"width": 1280, "height": 800},

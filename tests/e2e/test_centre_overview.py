@@ -14,7 +14,7 @@ from tests.axe import assert_accessible
 from tests.factories import user_create
 from tests.helpers import STRONG_PASSWORD, texted_code
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"1280": {"width": 1280, "height": 800}, "375": {"width": 375, "height": 740}}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}

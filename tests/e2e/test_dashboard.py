@@ -21,7 +21,7 @@ from tests.factories import user_create
 from tests.helpers import STRONG_PASSWORD, activation_link
 from tests.sms.conftest import NATIONAL, request_code, sms_outbox  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 Kind = AccountEvent.Kind
 DESKTOP = {"width": 1280, "height": 800}

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+pytestmark = pytest.mark.services
+
 
 @pytest.mark.django_db(transaction=True)
 def test_register_submitted_empty_focuses_the_username(page, live_server, screenshot):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.factories import user_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 740}
 LONG_NAMES = {
