@@ -302,6 +302,9 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # Its DEBUG lines hold request URLs, and the Aliyun SDK puts the
+        # phone and the code in SendSms's query string: never below INFO.
+        "urllib3": {"level": "INFO"},
     },
 }
 
