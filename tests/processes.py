@@ -49,7 +49,9 @@ class Process:
         wait_for(ready, timeout, repr(text))
 
     def children(self) -> list[int]:
-        """The process ids of this process's children."""
+        """The process ids of this process's children, while it runs."""
+        if self.popen.poll() is not None:
+            return []
         tasks = Path(f"/proc/{self.popen.pid}/task")
         return [
             int(pid)
