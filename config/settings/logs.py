@@ -60,5 +60,8 @@ def logging_config(*, log_format: str, level: str) -> dict:
             "django.server": {**own_handler, "handlers": ["django.server"]},
             "gunicorn.error": own_handler,
             "gunicorn.access": own_handler,
+            # Its DEBUG lines hold request URLs, and the Aliyun SDK puts the
+            # phone and the code in SendSms's query string: never below INFO.
+            "urllib3": {"level": "INFO"},
         },
     }

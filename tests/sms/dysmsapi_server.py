@@ -15,10 +15,12 @@ requests are recorded; what the server answers them is scripted per test::
 With no answer queued, a request gets ``OK``.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
 import threading
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -45,6 +47,9 @@ DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 class Answer:
     status: int
     body: dict
+    # Seconds the server holds the request before answering, as a gateway
+    # that hangs: past the client's read timeout, nobody reads the answer.
+    delay: float = 0
 
     @classmethod
     def ok(cls) -> "Answer":
@@ -58,6 +63,18 @@ class Answer:
     @classmethod
     def failure(cls, status: int = 503) -> "Answer":
         return cls(status, {"Code": "ServiceUnavailable", "Message": "Please retry"})
+
+    @classmethod
+    def throttling(cls) -> "Answer":
+        """The gateway's flow control of the AccessKey, not of a phone."""
+        message = "Request was denied due to user flow control."
+        return cls(400, {"Code": "Throttling.User", "Message": message})
+
+    @classmethod
+    def stall(cls, seconds: float) -> "Answer":
+        """No answer for ``seconds``; then a timeout, the message not taken."""
+        body = {"Code": "ServiceTimeout", "Message": "The request timed out."}
+        return cls(504, body, delay=seconds)
 
 
 @dataclass
@@ -186,7 +203,9 @@ class DysmsapiHandler(BaseHTTPRequestHandler):
             request_id=request_id,
         )
         server._record(call)
-        self.reply(answer.status, answer.body, request_id)
+        time.sleep(answer.delay)
+        with contextlib.suppress(ConnectionError):  # the client gave up waiting
+            self.reply(answer.status, answer.body, request_id)
 
     def reply(self, status: int, body: dict, request_id: str) -> None:
         data = json.dumps({**body, "RequestId": request_id}, ensure_ascii=False)
