@@ -2,10 +2,12 @@
 private stores (Redis, PostgreSQL) that a test may stop and start again."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from django.db import connection
@@ -14,6 +16,8 @@ from tests.harness import OUTPUT_DIR
 from tests.helpers import free_port, wait_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# gunicorn.conf.py's access_log_format: address, method, route, then status.
+ACCESS_STATUS = re.compile(r"gunicorn\.access: \S+ \S+ \S+ (\d{3}) ")
 
 
 def service_environment(**overrides) -> dict[str, str]:
@@ -109,6 +113,10 @@ class WebServer(Process):
             env,
         )  # fmt: skip
         self.wait_for_output("Booting worker")
+
+    def answered(self) -> Counter:
+        """How many answers of each status its access log shows."""
+        return Counter(int(status) for status in ACCESS_STATUS.findall(self.output()))
 
     def session(self):
         """A requests session holding this server's CSRF token."""
