@@ -10,11 +10,11 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
 from haima.core.context import RequestContext, current_request_context
+from haima.core.transactions import record_transaction
 
 from .masking import mask_typed
 from .models import AccountEvent
@@ -42,7 +42,8 @@ def event_record(
     context = context or current_request_context()
     try:
         # A savepoint: a failed write leaves a caller's transaction usable.
-        with transaction.atomic():
+        # On its own, a record: committed without waiting for the disk.
+        with record_transaction():
             AccountEvent.objects.create(
                 kind=kind,
                 user=user if user is not None and user.pk else None,

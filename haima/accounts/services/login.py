@@ -13,7 +13,6 @@ atomic) and fail closed when Redis is down.
 """
 
 from django.contrib.auth import authenticate, login, logout
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +21,7 @@ from haima.centre.notices import signin_device_note
 from haima.centre.services.cancel import cancellation_pending_check
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError
+from haima.core.transactions import record_transaction
 
 from ..models import User
 from ..selectors import user_by_login
@@ -144,10 +144,10 @@ def session_start(
     (``method``: "password" or "sms", for the audit trail).
 
     One transaction: ``last_login``, the event and any new-device notice
-    are written together, with one commit (one disk flush) instead of each
-    its own.
+    are written together, records of a sign-in committed without waiting for
+    the disk (haima.core.transactions); the session itself is in its store.
     """
-    with transaction.atomic():
+    with record_transaction():
         login(request, user, backend="haima.accounts.backends.UsernameOrEmailBackend")
         request.session.set_expiry(None if remember else 0)
         event_record(Kind.LOGIN_SUCCEEDED, user=user, code=method)
