@@ -103,9 +103,9 @@ def wrk(load: Load, seconds: int) -> tuple[int, float]:
     return result["requests"], result["seconds"]
 
 
-def alternate(*loads: Load, rounds: int = 3, seconds: int = 4, warmup: int = 1) -> None:
+def alternate(*loads: Load, rounds: int = 4, seconds: int = 4, warmup: int = 1) -> None:
     """Warm every load up, then run ``rounds`` rounds each, taking turns; the
-    order flips every round (ABBA) so that neither is always second."""
+    order flips every round (AB BA AB BA) so that neither is more often first."""
     for load in loads:
         wrk(load, warmup)
     for number in range(rounds):
