@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-from-lock
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run worker test lint format lock messages bench browser axe clean
+.PHONY: run worker test lint format lock messages bench wrk browser axe clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,8 +61,23 @@ messages: $(STAMP)
 	cd haima && DEBUG=true ../$(PY) ../manage.py makemessages -l zh_Hans -d djangojs --no-obsolete
 	cd haima && DEBUG=true ../$(PY) ../manage.py compilemessages
 
-bench: $(STAMP)
-	@for script in bench/[a-z]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+# The peers of `make bench` (bench/peers) live in a throwaway virtualenv of
+# their own, rebuilt when their requirements change; wrk from Debian.
+PEERS := var/peers/venv
+PEERS_STAMP := $(PEERS)/.installed-from-requirements
+
+$(PEERS_STAMP): bench/peers/requirements.txt
+	rm -rf $(PEERS)
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/peers/requirements.txt
+	@touch $@
+
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+# One table: Haima beside its peers, measured in one run (bench/run.py).
+bench: $(STAMP) $(PEERS_STAMP) wrk
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/browser/node_modules

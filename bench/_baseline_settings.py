@@ -1,6 +1,6 @@
-"""Settings of bench/sms_login_throughput.py's gunicorn: the site's own
-(config.settings.local, configured by the environment), plus the bench-only
-baseline view of bench/_baseline_urls.py. Needs bench/ on PYTHONPATH."""
+"""Settings of Haima's gunicorn in `make bench`: the site's own
+(config.settings.local, configured by the environment), plus figure 5's
+baseline view (bench/_baseline_urls.py). Needs bench/ on PYTHONPATH."""
 
 from config.settings.local import *  # noqa: F403
 

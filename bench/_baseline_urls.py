@@ -1,15 +1,18 @@
-"""The site's URLs plus ``POST /bench/redis-work``, for bench/sms_login_throughput.py.
+"""The site's URLs plus ``POST /bench/redis-work``, figure 5's baseline.
 
-The view is the baseline that ``POST /api/v1/sms/login`` is measured
-against: a plain Django view (no ninja, no forms, no PostgreSQL, no HMAC)
-that sends Redis, through the raw redis-py client behind the ``security``
-cache, the commands one SMS sign-in sends, in as many round trips, on keys
-of the same kind: the sign-in policy's reservation of the IP (MULTI INCRBY
-EXPIRE NX EXEC), the code's pointer (GET), the reservation of its tries
-(MULTI ... EXEC), its record (GET, DEL), the release of the IP's reservation
-(the same Lua script), the clearing of 7 absent counters (one DEL), and the
-session's creation and save at sign-in (EXISTS, SET NX, GET, SET). It goes
-through the same middleware as the API, CSRF check included.
+The view is what ``POST /api/v1/sms/login`` is measured against: a plain
+Django view (no ninja, no forms, no PostgreSQL, no HMAC) that sends Redis,
+through the raw redis-py client behind the ``security`` cache, the commands
+one SMS sign-in sends, in as many round trips, on keys of the same kind: the
+sign-in policy's reservation of the IP (MULTI INCRBY EXPIRE NX EXEC), the
+code's pointer (GET), the reservation of its tries (MULTI ... EXEC), its
+record (GET, DEL), the release of the IP's reservation (the same Lua
+script), the clearing of 7 absent counters (one DEL), and at sign-in the
+session's creation (EXISTS, SET NX), the user's session index (HGETALL,
+HSET: haima.core.sessions.index), the user's known devices (GET, SET:
+haima.centre.notices) and the session's save (GET, SET). It goes through the
+same middleware as the API, CSRF check included. figures/sms_logins.py
+counts the commands of both with MONITOR, so a change on either side shows.
 
 The bench writes the pointers and records beforehand
 (``bench:sms:ptr:<phone>`` -> id, ``bench:sms:rec:<id>`` -> 64 hex digits);
@@ -33,6 +36,10 @@ CLEARED = 7  # counters cleared at sign-in: 2 subjects x 3 names + the IP's
 SESSION_TTL_MS = 14 * 24 * 3600 * 1000
 EMPTY_SESSION = b"\x80\x04}\x94."  # pickle.dumps({}): what Session.create() writes
 SIGNED_IN_SESSION = b"\x80" * 211  # as long as the pickled signed-in session
+# As long as a session index entry and a pickled one-device dict.
+INDEX_ENTRY = json.dumps({"at": 0.0, "ip": "127.0.0.1", "ua": "x" * 60})
+DEVICES = b"\x80" * 30
+DEVICE_MEMORY = 400 * 24 * 3600
 
 
 def redis_work(request):
@@ -55,9 +62,16 @@ def redis_work(request):
         raise LookupError(f"no baseline record for {phone}")
     redis.eval(RELEASE_SCRIPT, 1, ip_key)
     redis.delete(*(f"bench:rl:cleared:{code_id}:{i}" for i in range(CLEARED)))
-    session_key = f"bench:session:{secrets.token_hex(16)}"
+    session = secrets.token_hex(16)
+    session_key = f"bench:session:{session}"
     redis.exists(session_key)
     redis.set(session_key, EMPTY_SESSION, nx=True, px=SESSION_TTL_MS)
+    index_key = f"bench:sessions:user:{phone}"
+    redis.hgetall(index_key)
+    redis.hset(index_key, session, INDEX_ENTRY)
+    devices_key = f"bench:devices:{phone}"
+    redis.get(devices_key)
+    redis.set(devices_key, DEVICES, ex=DEVICE_MEMORY)
     redis.get(session_key)
     redis.set(session_key, SIGNED_IN_SESSION, px=settings.SESSION_IDLE_TIMEOUT * 1000)
     return JsonResponse({"ok": True})

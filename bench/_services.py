@@ -1,20 +1,23 @@
-"""Real processes for benchmarks: a slow SMTP server, gunicorn, a worker."""
+"""The real parts of a bench run: databases, a private Redis, a slow SMTP
+server, gunicorn and a Celery worker, each a process on loopback."""
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
-import sys
+import tempfile
 import time
 from pathlib import Path
 
 import psycopg
-import redis
 from aiosmtpd.controller import Controller
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+BASE_DIR = BENCH_DIR.parent
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+# One gunicorn setup for Haima and its peer alike (not ./gunicorn.conf.py).
+GUNICORN_CONFIG = BENCH_DIR / "gunicorn_bench.py"
 
 
 def free_port() -> int:
@@ -23,13 +26,97 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fresh_services(name: str) -> dict[str, str]:
-    """Create database ``name`` afresh and empty the bench Redis db."""
+def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                message = f"{process.args[:4]} did not start; see {log}"
+                raise RuntimeError(message) from None
+            time.sleep(0.1)
+
+
+def fresh_database(name: str) -> str:
+    """Create database ``name`` afresh on the machine's PostgreSQL; its URL."""
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
-    redis.Redis.from_url(REDIS).flushdb()
-    return {"DATABASE_URL": f"{POSTGRES}/{name}", "REDIS_URL": REDIS}
+    return f"{POSTGRES}/{name}"
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Process:
+    """A child process logging to a file in ``directory``, ended by stop()."""
+
+    def __init__(self, command, *, env, cwd=BASE_DIR, directory: Path, name: str):
+        self.log = directory / f"{name}.log"
+        self.process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env={**os.environ, **env},
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        self.pid = self.process.pid
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class RedisServer(Process):
+    """A Redis of the bench's own, on a free port, keeping nothing on disk:
+    no other run's db is read, counted or flushed."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        command = [
+            shutil.which("redis-server") or "redis-server",
+            *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", "no", "--dir", str(directory)),
+        ]
+        super().__init__(command, env={}, directory=directory, name="redis")
+        wait_for_port(self.port, self.process, self.log)
+
+    def url(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+
+class Gunicorn(Process):
+    """``app`` served by gunicorn under GUNICORN_CONFIG on a free port."""
+
+    def __init__(self, python: str, app: str, *, env, cwd, directory, name):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [python, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG),
+                   f"--bind=127.0.0.1:{self.port}", app]  # fmt: skip
+        super().__init__(command, env=env, cwd=cwd, directory=directory, name=name)
+        wait_for_port(self.port, self.process, self.log)
+
+    def worker_rss_mb(self) -> list[float]:
+        """The resident memory of each worker (the master's children), MB."""
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(
+                    line.split(":", 1) for line in status.read_text().splitlines()
+                )
+            except OSError:
+                continue
+            if int(fields["PPid"]) == self.pid and "VmRSS" in fields:
+                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        return sorted(sizes)
 
 
 class SlowSmtp:
@@ -54,56 +141,5 @@ class SlowSmtp:
         self.controller.stop()
 
 
-def start(command: list[str], env: dict[str, str], log: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        command,
-        cwd=BASE_DIR,
-        env={**os.environ, **env},
-        stdout=open(log, "w"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def gunicorn(
-    env: dict[str, str], workers: int, log: str, threads: int = 1
-) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = start(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}",
-         f"--workers={workers}", f"--threads={threads}", "--log-level=warning"],
-        env,
-        log,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, url
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"gunicorn did not start; see {log}") from None
-            time.sleep(0.1)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def cpu_seconds(names: tuple[str, ...] = (), parent: int = 0) -> float:
-    """CPU time used so far by the processes whose command is in ``names``,
-    or whose parent is ``parent`` (gunicorn's workers)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, tail = stat.read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        fields = tail.split()
-        if head.split("(", 1)[1] in names or int(fields[1]) == parent:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+def scratch_directory() -> Path:
+    return Path(tempfile.mkdtemp(prefix="haima-bench-"))
