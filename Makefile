@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-from-lock
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run worker test lint format lock messages bench wrk browser axe clean
+.PHONY: run worker test lint format lock messages bench bench-scale wrk browser axe clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ wrk:
 # One table: Haima beside its peers, measured in one run (bench/run.py).
 bench: $(STAMP) $(PEERS_STAMP) wrk
 	$(PY) bench/run.py
+
+# Scale-out: two gunicorn instances and two Celery workers, 1,000 customers
+# (bench/scale_out.py; the suite runs the same driver with 30).
+bench-scale: $(STAMP)
+	$(PY) bench/scale_out.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/browser/node_modules

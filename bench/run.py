@@ -39,8 +39,8 @@ HAIMA_DATABASE, PEER_DATABASE = "haima_bench_site", "peer_bench_site"
 SMTP_DELAY = 5.0
 SECRET_KEY = "bench-only-not-a-secret-" + "x" * 30
 USERNAME, PASSWORD = "bench", "fresh-Mango-42"
-# Users who sign in once each in the login figure (3): a user's sign-in may
-# cost more with every session the user already holds.
+# Users who sign in once each in the login figure (3), as a shop's traffic
+# is many customers, not one signing in thousands of times.
 LOGIN_PREFIX, LOGINS = "login", 4000
 
 
