@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 
 from config.celery import app
 from tests.conftest import Mailbox
-from tests.helpers import STRONG_PASSWORD, wait_for
+from tests.helpers import wait_for
 from tests.processes import (
     PostgresCluster,
     WebServer,
@@ -126,21 +126,12 @@ def stack(transactional_db):
 
 
 @pytest.fixture
-def register(captchas):
+def register(registration):
     """POST /api/v1/register to a live server; the captcha solved in the
     database it shares with this process. Returns the response."""
 
     def post(server: WebServer, name: str, *, timeout: float = 15):
-        key, answer = captchas.solved()
-        body = {
-            "username": name,
-            "email": f"{name}@example.cn",
-            "password": STRONG_PASSWORD,
-            "password_confirm": STRONG_PASSWORD,
-            "agree": True,
-            "captcha_key": key,
-            "captcha_answer": answer,
-        }
+        body = registration(username=name, email=f"{name}@example.cn")
         return server.session().post(
             f"{server.url}/api/v1/register", json=body, timeout=timeout
         )
