@@ -26,6 +26,32 @@ def test_every_page_has_a_policy_that_allows_only_our_own_scripts(client, path):
     assert directives["frame-ancestors"] == "'none'"
 
 
+def test_the_policy_built_once_is_the_librarys_and_adjustments_still_apply(rf):
+    """haima.core.csp sets django-csp's own policy; a view's adjustment
+    (``csp_update``) still goes through the library."""
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from haima.core.csp import CSPMiddleware
+
+    def plain(request):
+        return HttpResponse()
+
+    @csp_update({"img-src": ["https://img.example.cn"]})
+    def adjusted(request):
+        return HttpResponse()
+
+    def answer(view):
+        middleware = CSPMiddleware(view)
+        request = rf.get("/")
+        middleware.process_request(request)
+        return middleware.process_response(request, view(request))
+
+    assert answer(plain)["Content-Security-Policy"] == build_policy()
+    assert "https://img.example.cn" in answer(adjusted)["Content-Security-Policy"]
+
+
 def test_no_page_template_has_inline_script():
     inline = []
     for template in TEMPLATES.rglob("*.html"):

@@ -55,7 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, the site's policy built once (haima.core.csp).
+    "haima.core.csp.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
