@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import lookups
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +95,23 @@ class User(AbstractUser):
         self.email = self.email or None
         self.phone = self.phone or None
         super().save(*args, **kwargs)
+
+
+class LowerExact(lookups.Exact):
+    """``iexact`` on the username and email: LOWER() on both sides.
+
+    That is how their unique constraints compare, so PostgreSQL answers from
+    those indexes. Django's own ``iexact`` compares UPPER()s, which no index
+    serves: every sign-in and every sign-up check read the whole table.
+    """
+
+    lookup_name = "iexact"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)  # not iexact's UPPER() cast
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"LOWER({lhs}) = LOWER({rhs})", (*lhs_params, *rhs_params)
+
+
+for _field in ("username", "email"):
+    User._meta.get_field(_field).register_lookup(LowerExact)
