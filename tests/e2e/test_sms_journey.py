@@ -241,6 +241,7 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
+@pytest.mark.services  # screenshots of every state: once is enough
 @pytest.mark.parametrize("size", ["desktop", "mobile"])
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_pages_fit_desktop_and_mobile(browser, live_server, sms_outbox, lang, size):

@@ -8,6 +8,12 @@ be checked against what it would otherwise have done: ``snapshot()`` before,
 request publishes after commit (the reset and resend look-ups, mail) in this
 process, so that an email it should not have caused shows up as a row.
 Whatever a test asserts, a request that raises (a 500) fails it.
+
+The battery (bodies, fields, requests, identities, tokens...) runs in the
+services pass only: it exercises the transport and the services, the same
+code on either engine. What differs embedded (counters and codes in the
+database cache, SQLite's locking) is replayed in both passes:
+test_in_parallel, test_sms_codes and test_captcha_replay.
 """
 
 import json

@@ -12,7 +12,7 @@ from haima.accounts.models import User
 
 from .conftest import ENDPOINTS, WITH_BODY, assert_envelope, schema_error_key
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 MEGABYTE = 1024 * 1024
 

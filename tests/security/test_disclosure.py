@@ -18,7 +18,7 @@ from .conftest import (
     assert_refused_rate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 USER_FIELDS = {"id", "username", "email", "phone", "is_active", "date_joined"}
 

@@ -25,7 +25,7 @@ from .conftest import (
     schema_error_key,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 TEN_KB = 10 * 1024
 WRONG_TYPES = [

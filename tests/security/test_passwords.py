@@ -13,7 +13,7 @@ from tests.helpers import STRONG_PASSWORD
 
 from .conftest import NEW_PASSWORD, assert_envelope
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 LONGEST = "Kiwi-" + "x" * 123  # 128 characters
 TOO_LONG = [

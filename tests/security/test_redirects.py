@@ -12,7 +12,7 @@ from tests.helpers import STRONG_PASSWORD
 
 from .conftest import NATIONAL
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 EVIL_NEXTS = [
     "https://evil.example/",

@@ -14,7 +14,7 @@ from tests.helpers import STRONG_PASSWORD
 
 from .conftest import ENDPOINTS, NEW_PASSWORD, NEWCOMER, assert_envelope
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 CSRF = {"reason": "csrf"}
 EVIL = "https://evil.example"

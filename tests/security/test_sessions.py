@@ -13,7 +13,7 @@ from tests.helpers import STRONG_PASSWORD
 
 from .conftest import NATIONAL, XSS_ATTRIBUTE, XSS_SCRIPT, Api, assert_envelope
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 SESSION = settings.SESSION_COOKIE_NAME
 

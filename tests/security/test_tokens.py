@@ -23,7 +23,7 @@ from tests.factories import user_create
 
 from .conftest import NEW_PASSWORD, assert_envelope
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 INVALID = {"reason": "invalid"}
 
