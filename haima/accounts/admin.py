@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haima.audit.models import AccountEvent
 from haima.core.context import RequestContext
-from haima.core.sessions.index import user_sessions
+from haima.core.sessions.listing import user_sessions
 
 from .admin_login import AdminLoginForm
 from .models import User

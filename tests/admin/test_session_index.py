@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils.module_loading import import_string
 
 from haima.core.sessions import index
-from haima.core.sessions.index import _index, user_sessions, user_sessions_delete
+from haima.core.sessions.index import _index
+from haima.core.sessions.listing import user_sessions, user_sessions_delete
 from tests.factories import user_create
 from tests.helpers import STRONG_PASSWORD
 

@@ -22,7 +22,7 @@ from haima.centre.reauth import SESSION_KEY
 from haima.centre.services.cancel import accounts_erase_due
 from haima.centre.tasks import accounts_erase
 from haima.core.context import RequestContext
-from haima.core.sessions.index import user_sessions
+from haima.core.sessions.listing import user_sessions
 from haima.mail.models import OutboundEmail
 from haima.sms.codes import sms_code_issue
 from haima.sms.models import SmsSend

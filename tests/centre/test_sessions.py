@@ -11,7 +11,7 @@ from django.test import Client
 from haima.accounts.models import User
 from haima.audit.models import AccountEvent
 from haima.centre.reauth import SESSION_KEY
-from haima.core.sessions.index import session_digest
+from haima.core.sessions.listing import session_digest
 from tests.factories import user_create
 from tests.helpers import STRONG_PASSWORD
 from tests.processes import WebServer, service_environment

@@ -17,7 +17,7 @@ from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.dispatch import task_publish_on_commit
 from haima.core.exceptions import ApplicationError
-from haima.core.sessions.index import user_sessions_delete
+from haima.core.sessions.listing import user_sessions_delete
 from haima.mail.models import OutboundEmail
 from haima.mail.tasks import deliver_email
 

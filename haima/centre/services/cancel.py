@@ -39,7 +39,7 @@ from haima.audit.models import AccountEvent
 from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, Reason, ValidationFailed
-from haima.core.sessions.index import user_sessions_delete
+from haima.core.sessions.listing import user_sessions_delete
 from haima.mail.models import OutboundEmail
 
 UNDO_SALT = "haima.centre.cancel_undo"

@@ -26,7 +26,7 @@ from haima.accounts.tokens import TokenError
 from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, ValidationFailed
-from haima.core.sessions.index import user_sessions_delete
+from haima.core.sessions.listing import user_sessions_delete
 from haima.mail.services import email_queue
 
 from ..notices import EMAIL_CHANGED, security_notice_queue

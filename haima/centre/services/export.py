@@ -26,7 +26,7 @@ from haima.accounts.models import User
 from haima.audit.masking import mask_phone
 from haima.audit.models import AccountEvent
 from haima.audit.services import Kind, event_record
-from haima.core.sessions.index import user_sessions
+from haima.core.sessions.listing import user_sessions
 from haima.mail.models import OutboundEmail
 from haima.sms.models import SmsSend
 

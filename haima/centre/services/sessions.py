@@ -20,7 +20,7 @@ from haima.accounts.models import User
 from haima.audit.services import Kind, event_record
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, Reason
-from haima.core.sessions.index import (
+from haima.core.sessions.listing import (
     session_digest,
     user_session_delete,
     user_sessions,
