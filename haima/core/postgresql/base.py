@@ -27,8 +27,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         pgconn = connection.pgconn
         if pgconn.status != pq.ConnStatus.OK:
             return False
+        # poll(), not select(): select() refuses descriptors past 1023.
+        poller = select.poll()
         try:
-            readable, _, _ = select.select([pgconn.socket], [], [], 0)
+            poller.register(pgconn.socket, select.POLLIN)
         except (OSError, ValueError):  # the socket is gone
             return False
-        return not readable
+        return not poller.poll(0)
