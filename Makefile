@@ -42,17 +42,20 @@ $(AXE): tests/browser/package-lock.json
 axe: $(AXE)
 
 # The two passes run side by side (each has its own database, Redis db,
-# ports and output folder): the services pass mostly waits on processes and
-# browsers, and the embedded pass fills the idle core. The embedded pass's
-# output is shown once it ends.
+# ports and output folder), the services pass in two pytest-xdist workers
+# (each again with its own database and Redis db; a file's tests stay on one
+# worker): it mostly waits on processes and browsers, and the other
+# processes fill the idle cores. The embedded pass's output is shown once it
+# ends.
 EMBEDDED_LOG := var/test-output/embedded.log
+SERVICES_WORKERS ?= 2
 
 test: $(STAMP) browser axe
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@mkdir -p var/test-output
 	@TEST_OUTPUT_DIR=var/test-output/embedded $(PY) -m pytest --embedded $(PYTEST_ARGS) >$(EMBEDDED_LOG) 2>&1 & embedded=$$!; \
-	$(PY) -m pytest $(PYTEST_ARGS); services=$$?; \
+	$(PY) -m pytest -n $(SERVICES_WORKERS) --dist loadfile $(PYTEST_ARGS); services=$$?; \
 	wait $$embedded; embedded_status=$$?; \
 	echo "== the embedded pass (pytest --embedded):"; cat $(EMBEDDED_LOG); \
 	exit $$(( services || embedded_status ))

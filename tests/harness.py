@@ -39,6 +39,15 @@ HOW_TO_START = {
     '--save "" --appendonly no --dir /var/lib/redis',
 }
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", "var/test-output")).resolve()
+# pytest-xdist's worker id ("gw0"), or "" in a run without workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def log_file(name: str) -> Path:
+    """Where a process called ``name`` logs: named per xdist worker, since
+    each worker starts its own (the same fixture's) processes."""
+    return OUTPUT_DIR / f"{name}{'-' + WORKER if WORKER else ''}.log"
+
 
 _claimed_redis = None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from tests.harness import OUTPUT_DIR
+from tests.harness import log_file
 from tests.helpers import free_port, wait_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ class Process:
     """A child process whose output goes to a log file under the run's output."""
 
     def __init__(self, name: str, command: list[str], env: dict[str, str]):
-        self.log_path = OUTPUT_DIR / f"{name}.log"
+        self.log_path = log_file(name)
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
         self.popen = subprocess.Popen(
             command, cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT
@@ -195,7 +195,7 @@ class PostgresCluster:
         """Stop it, keep its log with the run's output, delete its files."""
         if (self.data / "postmaster.pid").exists():
             self.stop()
-        shutil.copyfile(self.log_path, OUTPUT_DIR / f"{self.name}.log")
+        shutil.copyfile(self.log_path, log_file(self.name))
         shutil.rmtree(self.folder)
 
     def _pg_ctl(self, action: str, *options: str) -> None:

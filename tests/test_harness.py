@@ -3,12 +3,10 @@
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 from django.core.mail import send_mail
 
-from tests.processes import service_environment, start_celery_worker
 from tests.worker_tasks import send_probe_mail
 
 
@@ -35,33 +33,6 @@ def test_browser_loads_the_index(page, live_server, screenshot):
     page.goto(live_server.url + "/")
     assert page.locator(".brand").inner_text() == "海马生鲜"
     assert screenshot("index").stat().st_size > 0
-
-
-RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
-
-
-@pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_rabbitmq_works_as_the_broker(smtp_server):
-    from config.celery import app
-
-    queue = f"haima-test-{uuid.uuid4().hex}"
-    env = service_environment(
-        CELERY_BROKER_URL=RABBITMQ_URL, CELERY_QUEUE=queue, EMAIL_URL=smtp_server.url
-    )
-    worker = start_celery_worker("celery-worker-rabbitmq", env)
-    try:
-        smtp_server.clear()
-        with app.connection_for_write(RABBITMQ_URL) as connection:
-            send_probe_mail.apply_async(
-                ("rabbit@x.cn", "through RabbitMQ"), connection=connection, queue=queue
-            )
-        [message] = smtp_server.wait_for(1)
-        assert message["Subject"] == "through RabbitMQ"
-    finally:
-        worker.stop()
-        with app.connection_for_write(RABBITMQ_URL) as connection:
-            connection.default_channel.queue_delete(queue)
 
 
 @pytest.mark.services

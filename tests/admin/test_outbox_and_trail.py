@@ -11,6 +11,7 @@ from haima.core.context import RequestContext
 from haima.mail.models import OutboundEmail
 from haima.sms.models import SmsSend
 from tests.factories import user_create
+from tests.helpers import wait_for
 
 from .conftest import admin_action, page_messages
 
@@ -18,6 +19,10 @@ OUTBOX = "/admin/mail/outboundemail/"
 TEXTS = "/admin/sms/smssend/"
 EVENTS = "/admin/audit/accountevent/"
 LINK = "http://shop.example/user/active/SECRET-TOKEN/"
+
+
+def status_of(email: OutboundEmail) -> str:
+    return OutboundEmail.objects.values_list("status", flat=True).get(pk=email.pk)
 
 
 def stuck_email(user, **fields) -> OutboundEmail:
@@ -51,8 +56,10 @@ def test_retry_now_puts_a_stuck_email_through_the_real_smtp_server(
     ]
     [message] = mail_delivery.wait_for(1)
     assert message["Subject"] == "Please activate"
+    # The worker marks the email sent after the SMTP server has taken it.
+    wait_for(lambda: status_of(stuck) == OutboundEmail.Status.SENT, 20, "sent")
     stuck.refresh_from_db()
-    assert stuck.status == OutboundEmail.Status.SENT and stuck.attempts == 10
+    assert stuck.attempts == 10
     [event] = AccountEvent.objects.filter(kind="admin_action", code="email_retry")
     assert event.user == user and event.ip == "10.0.0.9"
     assert event.detail == {"staff": staff.pk, "email": stuck.pk}
