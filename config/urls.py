@@ -12,11 +12,12 @@ from haima.core.health import healthz, readyz
 from haima.metrics.views import metrics
 
 urlpatterns = [
+    # First: Django tries the patterns in order, and the API takes most calls.
+    path("api/v1/", include("haima.api.urls")),
     path("", include("haima.shop.urls")),
     path("legal/", include("haima.shop.legal_urls")),
     path("user/account/", include("haima.centre.urls")),
     path("user/", include("haima.accounts.urls")),
-    path("api/v1/", include("haima.api.urls")),
     # Before captcha.urls: its refresh view would mint captchas with no limit.
     path("captcha/refresh/", captcha_refresh, name="captcha-refresh"),
     path("captcha/", include("captcha.urls")),

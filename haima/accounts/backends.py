@@ -1,6 +1,7 @@
 from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
+from django.db import connections
 
 from .models import User
 from .selectors import user_by_login
@@ -32,17 +33,37 @@ class UsernameOrEmailBackend(ModelBackend):
         """Fetch a session's user with SQL composed once per database.
 
         Every signed-in request comes through here. Composing ``get(pk=…)``
-        costs the ORM more than PostgreSQL takes to answer it, so the
-        statement is compiled by the ORM once and then run as a raw query:
-        the same SQL, the same model instance.
+        costs the ORM more than PostgreSQL takes to answer it, and so does
+        mapping a raw query's columns onto the model, so the statement is
+        compiled by the ORM once, run on a cursor, and its row (the model's
+        columns in order) made into the user as the ORM makes one.
         """
-        user = next(iter(User._default_manager.raw(_user_by_pk_sql(), [user_id])), None)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        database = User._default_manager.db
+        connection = connections[database]
+        sql, converters = _user_by_pk_statement(database)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if converters:  # SQLite's booleans and datetimes; none on PostgreSQL
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
+        user = User.from_db(database, _COLUMNS, row)
+        return user if self.user_can_authenticate(user) else None
+
+
+# What the statement selects, in order: every concrete field's column.
+_COLUMNS = [field.attname for field in User._meta.concrete_fields]
 
 
 @cache
-def _user_by_pk_sql() -> str:
-    """The SELECT of ``User.objects.filter(pk=…)``, its one parameter left open."""
-    query = User._default_manager.filter(pk=0).query
-    sql, _params = query.get_compiler(User._default_manager.db).as_sql()
-    return sql
+def _user_by_pk_statement(database: str) -> tuple[str, dict]:
+    """The SELECT of ``User.objects.filter(pk=…)``, its one parameter left
+    open, and the converters the ORM applies to its columns' values."""
+    compiler = User._default_manager.filter(pk=0).query.get_compiler(database)
+    sql, _params = compiler.as_sql()
+    converters = compiler.get_converters([column for column, *_ in compiler.select])
+    return sql, converters

@@ -9,8 +9,10 @@ from datetime import datetime
 
 from ninja import Schema
 
+from haima.api.envelope import Out
 
-class UserOut(Schema):
+
+class UserOut(Out):
     id: int
     username: str
     email: str | None
@@ -19,7 +21,7 @@ class UserOut(Schema):
     date_joined: datetime
 
 
-class UserData(Schema):
+class UserData(Out):
     user: UserOut
 
 
@@ -75,5 +77,5 @@ class SmsBindIn(Schema):
     code: str
 
 
-class UsernameAvailability(Schema):
+class UsernameAvailability(Out):
     available: bool

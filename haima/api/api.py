@@ -7,7 +7,7 @@ import pydantic
 from django.conf import settings
 from django.http import Http404
 from django.middleware.csrf import get_token
-from ninja import NinjaAPI, Schema, renderers
+from ninja import NinjaAPI, renderers
 from ninja.errors import ValidationErrorContext
 from ninja.openapi.docs import Swagger, render_template
 from ninja.openapi.views import openapi_view
@@ -17,7 +17,7 @@ from haima.captchas.api import router as captchas_router
 from haima.centre.api import router as centre_router
 from haima.sms.api import router as sms_router
 
-from .envelope import ANY_CALL, Envelope, envelope, error_responses
+from .envelope import ANY_CALL, Envelope, Out, envelope, error_responses
 from .errors import install_error_handlers
 from .parser import JsonObjectParser
 
@@ -130,7 +130,7 @@ api = Api(
 install_error_handlers(api)
 
 
-class CsrfOut(Schema):
+class CsrfOut(Out):
     csrf_token: str
 
 

@@ -1,7 +1,9 @@
 from ninja import Schema
 
+from haima.api.envelope import Out
 
-class CaptchaOut(Schema):
+
+class CaptchaOut(Out):
     key: str
     image_url: str
 
@@ -11,5 +13,5 @@ class CaptchaCheckIn(Schema):
     answer: str
 
 
-class CaptchaCheckOut(Schema):
+class CaptchaCheckOut(Out):
     valid: bool

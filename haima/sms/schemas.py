@@ -2,6 +2,8 @@ from typing import Literal
 
 from ninja import Schema
 
+from haima.api.envelope import Out
+
 
 class SmsSendIn(Schema):
     phone: str
@@ -10,5 +12,5 @@ class SmsSendIn(Schema):
     captcha_answer: str
 
 
-class SmsSendOut(Schema):
+class SmsSendOut(Out):
     cooldown: int

@@ -12,6 +12,7 @@ from haima.api.envelope import (
     STATE_CHANGING,
     WITH_BODY,
     Envelope,
+    Out,
     envelope,
     error_responses,
 )
@@ -56,7 +57,7 @@ def account_phone_remove(request):
 # --- Devices and sessions (item 5): list, end one, end all others ---
 
 
-class DeviceOut(Schema):
+class DeviceOut(Out):
     digest: str
     device: str
     ip: str
@@ -65,7 +66,7 @@ class DeviceOut(Schema):
     current: bool
 
 
-class DevicesData(Schema):
+class DevicesData(Out):
     sessions: list[DeviceOut]
 
 
@@ -73,7 +74,7 @@ class SessionEndIn(Schema):
     digest: str
 
 
-class SessionsEndedData(Schema):
+class SessionsEndedData(Out):
     ended: int
 
 

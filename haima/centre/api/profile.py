@@ -12,6 +12,7 @@ from haima.api.envelope import (
     ANY_CALL,
     WITH_BODY,
     Envelope,
+    Out,
     envelope,
     error_responses,
 )
@@ -38,7 +39,7 @@ REAUTH_ONE_WAY = _("Send either your password or a code texted to your phone.")
 CODE_MISSING = _("Enter the code we texted you.")
 
 
-class ProfileOut(Schema):
+class ProfileOut(Out):
     """The account as the overview shows it: email and phone masked
     (``me`` gives them whole); ``username_next_change_at`` null when the
     username may change now."""
@@ -52,7 +53,7 @@ class ProfileOut(Schema):
     username_next_change_at: datetime | None
 
 
-class ReauthUntil(Schema):
+class ReauthUntil(Out):
     reauth_until: datetime | None
 
 
@@ -60,7 +61,7 @@ class AccountData(ReauthUntil):
     profile: ProfileOut
 
 
-class ProfileData(Schema):
+class ProfileData(Out):
     profile: ProfileOut
 
 
