@@ -11,6 +11,7 @@ a figure could not be measured.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,6 +93,14 @@ def haima_environment(bench: Bench) -> dict[str, str]:
     }
 
 
+def deployed_malloc_tuning() -> dict[str, str]:
+    """GLIBC_TUNABLES as the web unit sets it: Haima's web processes are
+    measured as deployed (the README's production section says why)."""
+    unit = (BASE_DIR / "deploy" / "systemd" / "haima-web.service").read_text()
+    tunables = re.search(r"^Environment=GLIBC_TUNABLES=(\S+)$", unit, re.MULTILINE)
+    return {"GLIBC_TUNABLES": tunables.group(1)}
+
+
 def peer_environment(bench: Bench) -> dict[str, str]:
     """The peer's settings: its database, Redis db 2, Haima's hash parameters."""
     from django.contrib.auth.hashers import get_hasher
@@ -163,7 +172,7 @@ def start_sites(bench: Bench, stack: list[Process]) -> None:
     )
     # Haima's URLs and figure 5's baseline view (bench/_baseline_urls.py).
     haima_web = {**bench.haima_env, "DJANGO_SETTINGS_MODULE": "_baseline_settings",
-                 "PYTHONPATH": str(BENCH_DIR)}  # fmt: skip
+                 "PYTHONPATH": str(BENCH_DIR), **deployed_malloc_tuning()}  # fmt: skip
     for site, python, app, env, cwd in (
         (Haima, sys.executable, "config.wsgi", haima_web, BASE_DIR),
         (Peer, str(PEER_PYTHON), "peer.wsgi", peer_env, PEER_DIR),

@@ -217,3 +217,9 @@ def walk_a_registration(site: str, database: str, mailbox) -> str:
     assert served.status_code == HTTPStatus.OK
     assert "immutable" in served.headers["Cache-Control"]
     return link
+
+
+def test_the_readme_tunes_malloc_as_the_web_unit_does():
+    exported, _ = commands(production_block())
+    unit = (BASE_DIR / "deploy" / "systemd" / "haima-web.service").read_text()
+    assert f"\nEnvironment=GLIBC_TUNABLES={exported['GLIBC_TUNABLES']}\n" in unit
