@@ -4,15 +4,16 @@ The view is what ``POST /api/v1/sms/login`` is measured against: a plain
 Django view (no ninja, no forms, no PostgreSQL, no HMAC) that sends Redis,
 through the raw redis-py client behind the ``security`` cache, the commands
 one SMS sign-in sends, in as many round trips, on keys of the same kind: the
-sign-in policy's reservation of the IP (MULTI INCRBY EXPIRE NX EXEC), the
-code's pointer (GET), the reservation of its tries (MULTI ... EXEC), its
-record (GET, DEL), the release of the IP's reservation (the same Lua
-script), the clearing of 7 absent counters (one DEL), and at sign-in the
-session's creation (EXISTS, SET NX), the user's session index (HGETALL,
-HSET: haima.core.sessions.index), the user's known devices (GET, SET:
-haima.centre.notices) and the session's save (GET, SET). It goes through the
-same middleware as the API, CSRF check included. figures/sms_logins.py
-counts the commands of both with MONITOR, so a change on either side shows.
+sign-in policy's reservation of the IP (a Lua script: INCR, EXPIRE NX), the
+code's pointer (GET), the reservation of its tries (the same script), its
+record (GET, DEL), the release of the IP's reservation (a Lua script:
+EXISTS, DECR), the clearing of 7 absent counters (one DEL), and at sign-in
+the session's creation (EXISTS, SET NX), the user's session index (HSET and
+HLEN in one round trip: haima.core.sessions.index), the user's known devices
+(GET, SET: haima.centre.notices) and the session's save (GET, SET). It goes
+through the same middleware as the API, CSRF check included.
+figures/sms_logins.py counts the commands of both with MONITOR, so a change
+on either side shows.
 
 The bench writes the pointers and records beforehand
 (``bench:sms:ptr:<phone>`` -> id, ``bench:sms:rec:<id>`` -> 64 hex digits);
@@ -28,7 +29,7 @@ from django.urls import path
 from django_redis import get_redis_connection
 
 from config.urls import urlpatterns as site_urlpatterns
-from haima.core.ratelimit import RELEASE_SCRIPT
+from haima.core.ratelimit import RELEASE_SCRIPT, RESERVE_SCRIPT
 
 # What the sign-in policy's and the code's counters last (900 s: signin_ip).
 WINDOW = 900
@@ -46,17 +47,13 @@ def redis_work(request):
     phone = json.loads(request.body)["phone"]
     redis = get_redis_connection("security")
     ip_key = f"bench:rl:ip:{request.META['REMOTE_ADDR']}"
-    with redis.pipeline() as pipe:
-        pipe.incr(ip_key).expire(ip_key, WINDOW, nx=True)
-        pipe.execute()
+    redis.eval(RESERVE_SCRIPT, 1, ip_key, WINDOW)
     code_id = redis.get(f"bench:sms:ptr:{phone}")
     if code_id is None:
         raise LookupError(f"no baseline pointer for {phone}")
     code_id = code_id.decode()
     tries_key = f"bench:rl:tries:{code_id}"
-    with redis.pipeline() as pipe:
-        pipe.incr(tries_key).expire(tries_key, settings.SMS_CODE_TTL, nx=True)
-        pipe.execute()
+    redis.eval(RESERVE_SCRIPT, 1, tries_key, settings.SMS_CODE_TTL)
     record_key = f"bench:sms:rec:{code_id}"
     if redis.get(record_key) is None or not redis.delete(record_key):
         raise LookupError(f"no baseline record for {phone}")
@@ -67,8 +64,9 @@ def redis_work(request):
     redis.exists(session_key)
     redis.set(session_key, EMPTY_SESSION, nx=True, px=SESSION_TTL_MS)
     index_key = f"bench:sessions:user:{phone}"
-    redis.hgetall(index_key)
-    redis.hset(index_key, session, INDEX_ENTRY)
+    with redis.pipeline(transaction=False) as pipe:
+        pipe.hset(index_key, session, INDEX_ENTRY).hlen(index_key)
+        pipe.execute()
     devices_key = f"bench:devices:{phone}"
     redis.get(devices_key)
     redis.set(devices_key, DEVICES, ex=DEVICE_MEMORY)

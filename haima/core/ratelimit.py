@@ -32,6 +32,17 @@ UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE_PATTERN = re.compile(
     r"(?P<count>[1-9][0-9]*)/(?P<multiple>[1-9][0-9]*)?(?P<unit>[smhd])"
 )
+# Count one attempt on each key, opening its window (the expiry) on the
+# first: one command and one reply, where MULTI INCR EXPIRE ... EXEC parses
+# a reply per command, which a captcha's issue notices.
+RESERVE_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[i], 'NX')
+end
+return counts
+"""
 # Give a reservation back only while its window lives: a DECR on an expired
 # key would make a -1 that never expires.
 RELEASE_SCRIPT = """
@@ -137,12 +148,10 @@ def ratelimit_reserve(limits: dict[str, str]) -> dict[str, int]:
     redis = _redis_client()
     if redis is None:
         return {name: w.record_in_cache() for name, w in windows.items()}
-    with redis.pipeline() as pipe:
-        for window in windows.values():
-            key = window.cache.make_key(window.count_key)
-            pipe.incr(key).expire(key, window.rate.period, nx=True)
-        results = pipe.execute()
-    return dict(zip(windows, results[::2], strict=True))
+    keys = [w.cache.make_key(w.count_key) for w in windows.values()]
+    periods = [w.rate.period for w in windows.values()]
+    counts = redis.eval(RESERVE_SCRIPT, len(keys), *keys, *periods)
+    return dict(zip(windows, counts, strict=True))
 
 
 def ratelimit_release(limits: dict[str, str]) -> None:
