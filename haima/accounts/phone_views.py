@@ -24,16 +24,16 @@ from haima.sms.models import SmsSend
 from haima.sms.services import sms_code_send
 
 from .forms import SmsCodeForm, SmsLoginForm
+from .pages import bound_form, errors_show, safe_next
 from .phones import mask_phone
 from .services.sms_login import user_login_by_sms, user_phone_bind
-from .views import _bound, _safe_next, _show_errors
 
 SEND = "send"
 
 
 def _sms_code_page(request, *, form_class, purpose, template, verify, **extra):
     """Send a code (``action=send``) or call ``verify(form)`` for a response."""
-    form = _bound(form_class, request)
+    form = bound_form(form_class, request)
     cooldown, captcha_errors = 0, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,7 +56,7 @@ def _sms_code_page(request, *, form_class, purpose, template, verify, **extra):
                 CAPTCHA_FIELD, []
             )
             if not captcha_errors:
-                _show_errors(form, error)
+                errors_show(form, error)
     widget = CaptchaWidget()
     return render(
         request,
@@ -84,7 +84,7 @@ def sms_login_page(request):
             code=form.cleaned_data["code"],
             remember=form.cleaned_data["remember"],
         )
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request))
 
     return _sms_code_page(
         request,
@@ -92,7 +92,7 @@ def sms_login_page(request):
         purpose=SmsSend.Purpose.LOGIN,
         template="accounts/sms_login.html",
         verify=verify,
-        next=_safe_next(request),
+        next=safe_next(request),
     )
 
 

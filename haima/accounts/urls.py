@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import phone_views, views
+from . import password_views, phone_views, views
 
 app_name = "accounts"
 
@@ -14,11 +14,13 @@ urlpatterns = [
     path("sms-login/", phone_views.sms_login_page, name="sms_login"),
     path("account/phone/", phone_views.phone_bind_page, name="phone_bind"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
-    path("password/reset/", views.password_reset_page, name="password_reset"),
+    path("password/reset/", password_views.password_reset_page, name="password_reset"),
     path(
         "password/reset/<str:token>/",
-        views.password_reset_confirm_page,
+        password_views.password_reset_confirm_page,
         name="password_reset_confirm",
     ),
-    path("password/change/", views.password_change_page, name="password_change"),
+    path(
+        "password/change/", password_views.password_change_page, name="password_change"
+    ),
 ]

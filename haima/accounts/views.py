@@ -10,19 +10,15 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from haima.captchas.fields import CaptchaWidget
-from haima.centre.cancel_views import undo_offer
-from haima.centre.services.cancel import CancellationPending
 from haima.core.context import RequestContext
 from haima.core.exceptions import ApplicationError, RateLimited, ValidationFailed
 from haima.core.ratelimit import rate_for
@@ -31,10 +27,9 @@ from .emails import duration_text
 from .forms import (
     EmailForm,
     LoginForm,
-    NewPasswordForm,
-    PasswordChangeForm,
     RegistrationForm,
 )
+from .pages import bound_form, email_form_page, errors_show, safe_next
 from .remember import remember_username, remembered_username
 from .services.activation import (
     RESEND_SENT,
@@ -45,14 +40,6 @@ from .services.activation import (
     user_activate,
 )
 from .services.login import AccountInactive, user_login
-from .services.password import (
-    RESET_SENT,
-    ResetLinkInvalid,
-    password_change,
-    password_reset_confirm,
-    password_reset_request,
-    password_reset_user,
-)
 from .services.registration import registration_attempt_count, user_register
 from .signin_policy import (
     PASSWORD_SIGNIN,
@@ -60,20 +47,6 @@ from .signin_policy import (
     login_subject,
     signin_captcha_needed,
 )
-
-
-def _bound(form_class, request, **kwargs):
-    return form_class(request.POST if request.method == "POST" else None, **kwargs)
-
-
-def _show_errors(form, error: ApplicationError) -> None:
-    if isinstance(error, CancellationPending):  # 注销 in its cooling-off
-        form.add_error(None, undo_offer(error))  # with a 撤销注销 button
-        return
-    errors = getattr(error, "errors", None) or {None: [error.message]}
-    for field, field_messages in errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _registration_allowed(request, form) -> bool:
@@ -96,7 +69,7 @@ LOGIN_PREFILL = "haima.login_prefill"  # the name to fill in after activating
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request):
-    form = _bound(RegistrationForm, request)
+    form = bound_form(RegistrationForm, request)
     if _registration_allowed(request, form) and form.is_valid():
         data = form.cleaned_data
         try:
@@ -106,7 +79,7 @@ def register(request):
                 password=data["password"],
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            errors_show(form, error)
         else:
             request.session[REGISTERED] = {
                 "email": data["email"],
@@ -188,30 +161,10 @@ def _to_login_as(request, account):
     return redirect(settings.LOGIN_URL)
 
 
-def _email_form_page(request, *, action, done_message, **texts):
-    """A page asking for an email address, answering the same for any.
-
-    ``texts``: the page's ``heading``, ``button`` and optional ``intro``.
-    """
-    form = _bound(EmailForm, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(
-                email=form.cleaned_data["email"],
-                context=RequestContext.from_request(request),
-            )
-        except ApplicationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, done_message)
-            return redirect(request.path)
-    return render(request, "accounts/email_form.html", {"form": form, **texts})
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def activation_resend_page(request):
-    return _email_form_page(
+    return email_form_page(
         request,
         action=activation_resend,
         done_message=RESEND_SENT,
@@ -225,21 +178,12 @@ def _add_error_with_link(form, error: ApplicationError, url_name: str, text) -> 
     form.add_error(None, format_html("{} {}", error.message, link))
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("shop:index")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_page(request):
     remembered = remembered_username(request)
     known = request.session.pop(LOGIN_PREFILL, None) or remembered
-    form = _bound(
+    form = bound_form(
         LoginForm, request, initial={"login": known, "remember": bool(remembered)}
     )
     if known:  # the name is there: straight to the password
@@ -257,7 +201,7 @@ def login_page(request):
             )
         except AccountInactive as error:
             if error.deactivated:  # no link would help
-                _show_errors(form, error)
+                errors_show(form, error)
             else:
                 _add_error_with_link(
                     form, error, "accounts:activation_resend", _("Resend it")
@@ -267,9 +211,9 @@ def login_page(request):
                 form, error, "accounts:password_reset", _("Forgot your password?")
             )
         except ApplicationError as error:
-            _show_errors(form, error)
+            errors_show(form, error)
         else:
-            response = redirect(_safe_next(request))
+            response = redirect(safe_next(request))
             remember_username(response, data["login"] if data["remember"] else None)
             return response
     login_name = form.data.get("login", "") if form.is_bound else known
@@ -289,78 +233,9 @@ def login_page(request):
                 else None
             ),
             "captcha_media": CaptchaWidget().media,
-            "next": _safe_next(request),
+            "next": safe_next(request),
         },
     )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def password_reset_page(request):
-    return _email_form_page(
-        request,
-        action=password_reset_request,
-        done_message=RESET_SENT,
-        heading=_("Forgot your password?"),
-        intro=_(
-            "Enter your email address and we will send you a link to choose "
-            "a new password."
-        ),
-        button=_("Send the link"),
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def password_reset_confirm_page(request, token: str):
-    try:
-        account = password_reset_user(token=token)
-    except ResetLinkInvalid as failure:
-        return render(
-            request,
-            "accounts/password_reset_confirm.html",
-            {"failure": failure},
-            status=400,
-        )
-    form = _bound(NewPasswordForm, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            password_reset_confirm(
-                token=token,
-                password=form.cleaned_data["password"],
-                context=RequestContext.from_request(request),
-            )
-        except ApplicationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("Your password is changed. Please sign in."))
-            return redirect(settings.LOGIN_URL)
-    return render(
-        request,
-        "accounts/password_reset_confirm.html",
-        {"form": form, "account": account},
-    )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def password_change_page(request):
-    form = _bound(PasswordChangeForm, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            password_change(
-                request=request,
-                user=request.user,
-                old_password=form.cleaned_data["old_password"],
-                password=form.cleaned_data["password"],
-            )
-        except ApplicationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("Your password is changed."))
-            return redirect("shop:index")
-    return render(request, "accounts/password_change.html", {"form": form})
 
 
 class SignOutView(LogoutView):

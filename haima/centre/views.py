@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from haima.accounts.pages import bound_form, errors_show
 from haima.accounts.phones import mask_phone
-from haima.accounts.views import _bound, _show_errors
 from haima.captchas.fields import CaptchaWidget
 from haima.captchas.services import FIELD as CAPTCHA_FIELD
 from haima.core.context import RequestContext
@@ -119,7 +119,7 @@ def reauth_page(request):
         # The captcha is no field of the form: its errors go by its widget.
         captcha_errors = (getattr(error, "errors", None) or {}).get(CAPTCHA_FIELD, [])
         if not captcha_errors:
-            _show_errors(password_form if action == PASSWORD else code_form, error)
+            errors_show(password_form if action == PASSWORD else code_form, error)
     widget = CaptchaWidget()
     phone = mask_phone(user.phone) if user.phone else ""
     return render(
@@ -149,7 +149,7 @@ def reauth_page(request):
 def username_page(request):
     """Change the username (once in 30 days); no re-authentication."""
     user = request.user
-    form = _bound(UsernameChangeForm, request)
+    form = bound_form(UsernameChangeForm, request)
     if request.method == "POST" and form.is_valid():
         try:
             username_change(
@@ -158,7 +158,7 @@ def username_page(request):
                 context=RequestContext.from_request(request),
             )
         except ApplicationError as error:
-            _show_errors(form, error)
+            errors_show(form, error)
         else:
             messages.success(request, username_changed_message(user))
             return redirect("centre:overview")
