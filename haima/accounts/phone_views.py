@@ -23,10 +23,10 @@ from haima.core.exceptions import ApplicationError
 from haima.sms.models import SmsSend
 from haima.sms.services import sms_code_send
 
-from .forms import SmsCodeForm, SmsLoginForm
 from .pages import bound_form, errors_show, safe_next
 from .phones import mask_phone
 from .services.sms_login import user_login_by_sms, user_phone_bind
+from .sms_forms import SmsCodeForm, SmsLoginForm
 
 SEND = "send"
 

@@ -8,8 +8,8 @@ from haima.accounts.forms import (
     Form,
     UsernameField,
     password_field,
-    sms_code_field,
 )
+from haima.accounts.sms_forms import sms_code_field
 
 
 class EmailChangeForm(Form):
