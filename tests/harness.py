@@ -125,6 +125,16 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+def pytest_collection_finish(session):
+    """Stop a run whose tests share a node id: pytest-xdist schedules and
+    reports by node id, so all but one of them would silently not run."""
+    seen, shared = set(), set()
+    for item in session.items:
+        (shared if item.nodeid in seen else seen).add(item.nodeid)
+    if shared:
+        raise pytest.UsageError(f"tests share node ids: {sorted(shared)[:5]}")
+
+
 def pytest_unconfigure(config):
     shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
     if _claimed_redis is not None:
